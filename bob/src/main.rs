@@ -45,6 +45,7 @@ enum Command {
     Regress(cmd::regress::RegressArgs),
     Explain(cmd::explain::ExplainArgs),
     Pipeline(cmd::pipeline::PipelineArgs),
+    Synth(cmd::synth::SynthArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -62,6 +63,7 @@ fn main() -> std::process::ExitCode {
         Command::Regress(a) => cmd::regress::run(a),
         Command::Explain(a) => cmd::explain::run(a),
         Command::Pipeline(a) => cmd::pipeline::run(a),
+        Command::Synth(a) => cmd::synth::run(a),
     };
     match result {
         Ok(code) => code,

@@ -12,3 +12,4 @@ pub mod replay;
 pub mod seccomp;
 pub mod sql;
 pub mod superset;
+pub mod synth;
