@@ -22,7 +22,8 @@ pub const PARTIAL: u8 = 3;
 /// error exit code. A closed stdout (`bob sql ... | head`) is not an error.
 pub fn report(e: &anyhow::Error) -> ExitCode {
     if e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     }) {
         return ExitCode::from(OK);
     }

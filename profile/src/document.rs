@@ -123,7 +123,10 @@ impl ApplicationProfile {
         ApplicationProfile {
             api_version: API_VERSION.to_owned(),
             kind: "ApplicationProfile".to_owned(),
-            metadata: ObjectMeta { name: Some(name.to_owned()), ..Default::default() },
+            metadata: ObjectMeta {
+                name: Some(name.to_owned()),
+                ..Default::default()
+            },
             spec: ApplicationProfileSpec::default(),
             extra: Extra::new(),
         }
@@ -139,7 +142,8 @@ impl ApplicationProfile {
 
     /// The container of that name in any of the three lists.
     pub fn container(&self, name: &str) -> Option<&Container> {
-        self.all_containers().find(|c| c.name.as_deref() == Some(name))
+        self.all_containers()
+            .find(|c| c.name.as_deref() == Some(name))
     }
 }
 
@@ -391,7 +395,11 @@ impl ContainerProfile {
             .container
             .name
             .clone()
-            .or_else(|| self.metadata.label("kubescape.io/workload-container-name").map(Into::into))
+            .or_else(|| {
+                self.metadata
+                    .label("kubescape.io/workload-container-name")
+                    .map(Into::into)
+            })
             .or_else(|| self.metadata.name.clone())
             .unwrap_or_default()
     }

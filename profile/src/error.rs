@@ -31,7 +31,10 @@ pub enum ProfileErrorKind {
 
 impl ProfileError {
     pub(crate) fn new(path: impl Into<PathBuf>, kind: ProfileErrorKind) -> Self {
-        ProfileError { path: path.into(), kind }
+        ProfileError {
+            path: path.into(),
+            kind,
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::document::{
-    ApplicationProfile, Bob, ContainerProfile, NetworkNeighborhood, API_VERSION,
+    API_VERSION, ApplicationProfile, Bob, ContainerProfile, NetworkNeighborhood,
 };
 use crate::error::{ProfileError, ProfileErrorKind};
 use crate::pattern;
@@ -54,8 +54,15 @@ pub fn read_str(text: &str, path: &Path) -> Result<Bob, ProfileError> {
     };
     let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
     let api = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    if !matches!(kind, "ApplicationProfile" | "ContainerProfile" | "NetworkNeighborhood") {
-        let found = if kind.is_empty() { "no `kind`".to_owned() } else { format!("`{kind}`") };
+    if !matches!(
+        kind,
+        "ApplicationProfile" | "ContainerProfile" | "NetworkNeighborhood"
+    ) {
+        let found = if kind.is_empty() {
+            "no `kind`".to_owned()
+        } else {
+            format!("`{kind}`")
+        };
         return Err(err(ProfileErrorKind::NotABob(format!(
             "kind is {found}, expected ApplicationProfile, ContainerProfile or NetworkNeighborhood"
         ))));
@@ -95,7 +102,10 @@ fn parse_value(text: &str) -> Result<Value, String> {
 fn typed<T: serde::de::DeserializeOwned>(value: Value, path: &Path) -> Result<T, ProfileError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let place = e.path().to_string();
-        ProfileError::new(path, ProfileErrorKind::Invalid(format!("at `{place}`: {}", e.inner())))
+        ProfileError::new(
+            path,
+            ProfileErrorKind::Invalid(format!("at `{place}`: {}", e.inner())),
+        )
     })
 }
 
@@ -129,15 +139,18 @@ fn validate(bob: &Bob) -> Result<(), String> {
     }
     let egress: Vec<_> = match bob {
         Bob::ContainerProfile(cp) => cp.spec.egress.iter().flatten().collect(),
-        Bob::NetworkNeighborhood(nn) => {
-            nn.all_containers().flat_map(|c| c.egress.iter().flatten()).collect()
-        }
+        Bob::NetworkNeighborhood(nn) => nn
+            .all_containers()
+            .flat_map(|c| c.egress.iter().flatten())
+            .collect(),
         Bob::ApplicationProfile(_) => Vec::new(),
     };
     for n in egress {
         for name in n.dns_names.iter().flatten() {
             if name.contains("**") {
-                return Err(format!("egress dnsNames `{name}`: `**` is not a valid pattern"));
+                return Err(format!(
+                    "egress dnsNames `{name}`: `**` is not a valid pattern"
+                ));
             }
         }
     }
@@ -145,7 +158,9 @@ fn validate(bob: &Bob) -> Result<(), String> {
 }
 
 fn warn_over_broad(bob: &Bob, path: &Path) {
-    let Some(ap) = bob.to_application_profile() else { return };
+    let Some(ap) = bob.to_application_profile() else {
+        return;
+    };
     for c in ap.all_containers() {
         for open in c.opens() {
             if pattern::is_over_broad(&open.path) {
@@ -181,12 +196,16 @@ pub fn write_file(path: &Path, bob: &Bob, format: Format) -> Result<(), ProfileE
         Format::Yaml => to_yaml(bob),
         Format::Json => to_json(bob),
     };
-    write_atomic(path, text.as_bytes()).map_err(|e| ProfileError::new(path, ProfileErrorKind::Io(e)))
+    write_atomic(path, text.as_bytes())
+        .map_err(|e| ProfileError::new(path, ProfileErrorKind::Io(e)))
 }
 
 /// Writes bytes to `path` through a sibling temporary file and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
@@ -227,13 +246,19 @@ mod tests {
     #[test]
     fn unknown_kind_is_named() {
         let e = read("apiVersion: v1\nkind: ConfigMap\n").unwrap_err();
-        assert!(e.to_string().contains("t.yaml: not a BoB: kind is `ConfigMap`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("t.yaml: not a BoB: kind is `ConfigMap`"),
+            "{e}"
+        );
     }
 
     #[test]
     fn unknown_version_is_an_error() {
-        let e = read("apiVersion: spdx.softwarecomposition.kubescape.io/v2\nkind: ApplicationProfile\n")
-            .unwrap_err();
+        let e = read(
+            "apiVersion: spdx.softwarecomposition.kubescape.io/v2\nkind: ApplicationProfile\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("unknown apiVersion"), "{e}");
     }
 
@@ -248,9 +273,15 @@ mod tests {
 
     #[test]
     fn container_without_name_is_invalid() {
-        let text = format!("apiVersion: {API_VERSION}\nkind: ApplicationProfile\nspec:\n  containers:\n  - syscalls: [read]\n");
+        let text = format!(
+            "apiVersion: {API_VERSION}\nkind: ApplicationProfile\nspec:\n  containers:\n  - syscalls: [read]\n"
+        );
         let e = read(&text).unwrap_err();
-        assert!(e.to_string().contains("spec.containers[0]: container has no `name`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("spec.containers[0]: container has no `name`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -258,7 +289,11 @@ mod tests {
         let e = read("kind: [unclosed\n").unwrap_err();
         assert!(matches!(e.kind, ProfileErrorKind::Syntax(_)), "{e}");
         let e = read_str("{\"kind\": ", Path::new("x.json")).unwrap_err();
-        assert!(e.to_string().starts_with("x.json: malformed document: line 1"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("x.json: malformed document: line 1"),
+            "{e}"
+        );
     }
 
     #[test]

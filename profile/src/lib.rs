@@ -18,10 +18,9 @@ pub mod pattern;
 mod storage_form;
 
 pub use document::{
-    ApplicationProfile, ApplicationProfileSpec, Bob, Container, ContainerProfile,
-    ContainerProfileSpec, Endpoint, Exec, NetworkNeighbor, NetworkNeighborhood,
-    NetworkNeighborhoodSpec, NetworkPort, NeighborContainer, ObjectMeta, Open, RulePolicy,
-    API_VERSION,
+    API_VERSION, ApplicationProfile, ApplicationProfileSpec, Bob, Container, ContainerProfile,
+    ContainerProfileSpec, Endpoint, Exec, NeighborContainer, NetworkNeighbor, NetworkNeighborhood,
+    NetworkNeighborhoodSpec, NetworkPort, ObjectMeta, Open, RulePolicy,
 };
 pub use error::{ProfileError, ProfileErrorKind};
-pub use io::{read_file, read_str, read_value, to_json, to_yaml, write_atomic, write_file, Format};
+pub use io::{Format, read_file, read_str, read_value, to_json, to_yaml, write_atomic, write_file};

@@ -43,7 +43,9 @@ pub fn path_matches(pattern: &str, path: &str, mode: PathMode) -> bool {
 }
 
 fn segments_match(pat: &[&str], segs: &[&str], mode: PathMode) -> bool {
-    let Some((&p, prest)) = pat.split_first() else { return segs.is_empty() };
+    let Some((&p, prest)) = pat.split_first() else {
+        return segs.is_empty();
+    };
     if p == "*" && mode == PathMode::Current {
         if prest.is_empty() {
             // A trailing `*` needs at least one segment.
@@ -52,7 +54,9 @@ fn segments_match(pat: &[&str], segs: &[&str], mode: PathMode) -> bool {
         // In the middle: zero or more segments.
         return (0..=segs.len()).any(|skip| segments_match(prest, &segs[skip..], mode));
     }
-    let Some((&s, srest)) = segs.split_first() else { return false };
+    let Some((&s, srest)) = segs.split_first() else {
+        return false;
+    };
     (p == DYNAMIC || p == s) && segments_match(prest, srest, mode)
 }
 
@@ -123,14 +127,18 @@ pub fn ip_matches(pattern: &str, addr: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let Ok(addr) = addr.trim().parse::<IpAddr>() else { return false };
+    let Ok(addr) = addr.trim().parse::<IpAddr>() else {
+        return false;
+    };
     if let Some((net, bits)) = pattern.split_once('/') {
         let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
             return false;
         };
         return in_cidr(net, bits, addr);
     }
-    pattern.parse::<IpAddr>().is_ok_and(|p| canonical(p) == canonical(addr))
+    pattern
+        .parse::<IpAddr>()
+        .is_ok_and(|p| canonical(p) == canonical(addr))
 }
 
 fn canonical(ip: IpAddr) -> IpAddr {
@@ -143,11 +151,19 @@ fn canonical(ip: IpAddr) -> IpAddr {
 fn in_cidr(net: IpAddr, bits: u32, addr: IpAddr) -> bool {
     match (canonical(net), canonical(addr)) {
         (IpAddr::V4(n), IpAddr::V4(a)) if bits <= 32 => {
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             u32::from(n) & mask == u32::from(a) & mask
         }
         (IpAddr::V6(n), IpAddr::V6(a)) if bits <= 128 => {
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
             u128::from(n) & mask == u128::from(a) & mask
         }
         _ => false,
@@ -158,7 +174,10 @@ fn in_cidr(net: IpAddr, bits: u32, addr: IpAddr) -> bool {
 pub fn is_private(addr: &str) -> bool {
     match addr.trim().parse::<IpAddr>().map(canonical) {
         Ok(IpAddr::V4(v4)) => {
-            v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.is_unspecified()
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
                 || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
         }
         Ok(IpAddr::V6(v6)) => {
@@ -206,7 +225,11 @@ mod tests {
             ("/a/.../b", "/a/x/b", Current, false),
         ];
         for &(p, path, mode, want) in cases {
-            assert_eq!(path_matches(p, path, mode), want, "{p} vs {path} ({mode:?})");
+            assert_eq!(
+                path_matches(p, path, mode),
+                want,
+                "{p} vs {path} ({mode:?})"
+            );
         }
     }
 
@@ -219,7 +242,11 @@ mod tests {
             (&["ping", "⋯"], &["ping"], false),
             (&["ping", "⋯"], &["ping", "a", "b"], false),
             (&["redis-server", "⋯⋯"], &["redis-server"], true),
-            (&["redis-server", "⋯⋯"], &["redis-server", "--port", "1"], true),
+            (
+                &["redis-server", "⋯⋯"],
+                &["redis-server", "--port", "1"],
+                true,
+            ),
             (&["sh", "*"], &["sh", "-c"], false),
             (&["sh", "*"], &["sh", "*"], true),
             (&["a"], &["a", "b"], false),

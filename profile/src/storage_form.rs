@@ -30,12 +30,20 @@ const META_FIELDS: &[&str] = &[
 /// Fields whose value is a map with user keys: rename inside the values only.
 const USER_KEYED: &[&str] = &["PolicyByRuleId"];
 /// Fields whose value is left exactly as it is.
-const OPAQUE: &[&str] = &["Headers", "matchLabels", "MatchLabels", "labels", "annotations"];
+const OPAQUE: &[&str] = &[
+    "Headers",
+    "matchLabels",
+    "MatchLabels",
+    "labels",
+    "annotations",
+];
 
 /// Returns the Kubernetes form of `value` if it is in storage form, else
 /// `value` unchanged.
 pub fn normalize(value: Value) -> Value {
-    let Value::Object(map) = value else { return value };
+    let Value::Object(map) = value else {
+        return value;
+    };
     if map.contains_key("apiVersion") || !map.contains_key("Spec") {
         return Value::Object(map);
     }
@@ -106,7 +114,9 @@ fn camel(key: &str) -> String {
         _ => {
             let mut chars = key.chars();
             match chars.next() {
-                Some(c) if c.is_ascii_uppercase() => c.to_ascii_lowercase().to_string() + chars.as_str(),
+                Some(c) if c.is_ascii_uppercase() => {
+                    c.to_ascii_lowercase().to_string() + chars.as_str()
+                }
                 _ => key.to_owned(),
             }
         }
@@ -131,8 +141,14 @@ mod tests {
         assert_eq!(v["metadata"]["labels"]["A"], "b");
         assert_eq!(v["spec"]["imageID"], "x");
         assert_eq!(v["spec"]["opens"][0]["path"], "/a");
-        assert_eq!(v["spec"]["rulePolicies"]["R0001"]["processAllowed"][0], "sh");
-        assert_eq!(v["spec"]["endpoints"][0]["headers"]["Accept-Encoding"][0], "gzip");
+        assert_eq!(
+            v["spec"]["rulePolicies"]["R0001"]["processAllowed"][0],
+            "sh"
+        );
+        assert_eq!(
+            v["spec"]["endpoints"][0]["headers"]["Accept-Encoding"][0],
+            "gzip"
+        );
         assert!(v["status"].is_object());
     }
 

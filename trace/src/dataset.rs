@@ -44,10 +44,17 @@ impl Dataset {
         let mut files = Vec::with_capacity(paths.len());
         for (path, partitions) in paths {
             let rows = check_file(&path)?;
-            files.push(DataFile { path, partitions, rows });
+            files.push(DataFile {
+                path,
+                partitions,
+                rows,
+            });
         }
         files.sort();
-        Ok(Dataset { root: root.to_path_buf(), files })
+        Ok(Dataset {
+            root: root.to_path_buf(),
+            files,
+        })
     }
 
     /// Rows in all files.
@@ -57,8 +64,11 @@ impl Dataset {
 
     /// The partition keys that occur, sorted.
     pub fn partition_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> =
-            self.files.iter().flat_map(|f| f.partitions.iter().map(|(k, _)| k.clone())).collect();
+        let mut keys: Vec<String> = self
+            .files
+            .iter()
+            .flat_map(|f| f.partitions.iter().map(|(k, _)| k.clone()))
+            .collect();
         keys.sort();
         keys.dedup();
         keys
@@ -83,7 +93,9 @@ fn walk(
         let path = entry.path();
         let kind = entry.file_type().map_err(|e| TraceError::io(&path, e))?;
         if kind.is_dir() {
-            let pushed = name.split_once('=').map(|(k, v)| parts.push((k.into(), v.into())));
+            let pushed = name
+                .split_once('=')
+                .map(|(k, v)| parts.push((k.into(), v.into())));
             walk(&path, parts, out)?;
             if pushed.is_some() {
                 parts.pop();
@@ -99,8 +111,10 @@ fn walk(
 /// returns its row count.
 pub fn check_file(path: &Path) -> Result<u64, TraceError> {
     let file = File::open(path).map_err(|e| TraceError::io(path, e))?;
-    let reader = SerializedFileReader::new(file)
-        .map_err(|source| TraceError::Parquet { path: path.into(), source })?;
+    let reader = SerializedFileReader::new(file).map_err(|source| TraceError::Parquet {
+        path: path.into(),
+        source,
+    })?;
     let meta = reader.metadata().file_metadata();
     let version = meta
         .key_value_metadata()

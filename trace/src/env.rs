@@ -6,8 +6,15 @@
 use std::collections::BTreeMap;
 
 /// The keys that have a column of their own, in column order.
-pub const KNOWN_KEYS: [&str; 7] =
-    ["os", "distribution", "k8s_distribution", "k8s_version", "kernel", "arch", "runtime"];
+pub const KNOWN_KEYS: [&str; 7] = [
+    "os",
+    "distribution",
+    "k8s_distribution",
+    "k8s_version",
+    "kernel",
+    "arch",
+    "runtime",
+];
 
 /// Where a trace was recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,10 +84,18 @@ impl Environment {
 
 /// Parses `key=value`, as `--label` takes it.
 pub fn parse_label(s: &str) -> Result<(String, String), String> {
-    let (k, v) = s.split_once('=').ok_or_else(|| format!("label `{s}` is not key=value"))?;
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("label `{s}` is not key=value"))?;
     let k = k.trim();
-    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
-        return Err(format!("label key `{k}` must be letters, digits, `_`, `-` or `.`"));
+    if k.is_empty()
+        || !k
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    {
+        return Err(format!(
+            "label key `{k}` must be letters, digits, `_`, `-` or `.`"
+        ));
     }
     Ok((k.to_owned(), v.to_owned()))
 }
@@ -104,7 +119,10 @@ mod tests {
 
     #[test]
     fn labels_parse() {
-        assert_eq!(parse_label("os=debian-12").unwrap(), ("os".into(), "debian-12".into()));
+        assert_eq!(
+            parse_label("os=debian-12").unwrap(),
+            ("os".into(), "debian-12".into())
+        );
         assert!(parse_label("novalue").is_err());
         assert!(parse_label("a b=c").is_err());
     }

@@ -7,17 +7,26 @@ use std::path::PathBuf;
 pub enum TraceError {
     /// The file system refused (a missing directory, no permission, full disk).
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The file is not readable Parquet (truncated, corrupt or not Parquet).
     #[error("{path}: not a readable Parquet file: {source}")]
-    Parquet { path: PathBuf, source: parquet::errors::ParquetError },
+    Parquet {
+        path: PathBuf,
+        source: parquet::errors::ParquetError,
+    },
     /// The file is Parquet but not a bob trace of a version this build reads.
     #[error("{path}: {message}")]
     Version { path: PathBuf, message: String },
     /// An Arrow error while building or reading batches: a bug in bob unless
     /// the message says otherwise.
     #[error("{path}: {source}")]
-    Arrow { path: PathBuf, source: arrow::error::ArrowError },
+    Arrow {
+        path: PathBuf,
+        source: arrow::error::ArrowError,
+    },
     /// The input of an importer is wrong: a bad label, a file name that does
     /// not fit the pattern.
     #[error("{path}: {message}")]
@@ -29,9 +38,15 @@ pub enum TraceError {
 
 impl TraceError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        TraceError::Io { path: path.into(), source }
+        TraceError::Io {
+            path: path.into(),
+            source,
+        }
     }
     pub(crate) fn input(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        TraceError::Input { path: path.into(), message: message.into() }
+        TraceError::Input {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }

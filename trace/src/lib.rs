@@ -17,9 +17,9 @@ pub mod schema;
 pub mod time;
 pub mod writer;
 
-pub use dataset::{Dataset, DataFile};
+pub use dataset::{DataFile, Dataset};
 pub use env::Environment;
 pub use error::TraceError;
 pub use event::{Class, Event, Kind, Source};
-pub use schema::{schema, SCHEMA_VERSION, SCHEMA_VERSION_KEY};
+pub use schema::{SCHEMA_VERSION, SCHEMA_VERSION_KEY, schema};
 pub use writer::TraceWriter;

@@ -87,8 +87,11 @@ fn labels_type() -> DataType {
     let entries = Field::new(
         "entries",
         DataType::Struct(
-            vec![Field::new("key", DataType::Utf8, false), Field::new("value", DataType::Utf8, true)]
-                .into(),
+            vec![
+                Field::new("key", DataType::Utf8, false),
+                Field::new("value", DataType::Utf8, true),
+            ]
+            .into(),
         ),
         false,
     );

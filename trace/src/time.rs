@@ -57,7 +57,10 @@ mod tests {
             parse_rfc3339("2025-07-13T11:15:56.477669971Z"),
             Some(1_752_405_356_477_669_971)
         );
-        assert_eq!(parse_rfc3339("2025-08-11T19:43:32Z"), Some(1_754_941_412_000_000_000));
+        assert_eq!(
+            parse_rfc3339("2025-08-11T19:43:32Z"),
+            Some(1_754_941_412_000_000_000)
+        );
         assert_eq!(parse_rfc3339("1970-01-01T01:00:00+01:00"), Some(0));
         assert_eq!(parse_rfc3339("2025-13-01T00:00:00Z"), None);
         assert_eq!(parse_rfc3339("yesterday"), None);

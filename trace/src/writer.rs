@@ -25,7 +25,7 @@ use parquet::file::properties::WriterProperties;
 
 use crate::error::TraceError;
 use crate::event::{Event, Source};
-use crate::schema::{schema, SCHEMA_VERSION, SCHEMA_VERSION_KEY, SOURCE_COLUMN, SOURCE_KEY};
+use crate::schema::{SCHEMA_VERSION, SCHEMA_VERSION_KEY, SOURCE_COLUMN, SOURCE_KEY, schema};
 
 /// Rows buffered before they become an Arrow batch.
 pub const BATCH_ROWS: usize = 8192;
@@ -56,7 +56,9 @@ impl TraceWriter {
             .open(&tmp)
             .map_err(|e| TraceError::io(&tmp, e))?;
         let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("level 3 is valid")))
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(3).expect("level 3 is valid"),
+            ))
             .set_dictionary_enabled(true)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .set_key_value_metadata(Some(vec![
@@ -64,9 +66,19 @@ impl TraceWriter {
                 KeyValue::new(SOURCE_KEY.to_owned(), source.as_str().to_owned()),
             ]))
             .build();
-        let writer = ArrowWriter::try_new(file, schema(), Some(props))
-            .map_err(|source| TraceError::Parquet { path: tmp.clone(), source })?;
-        Ok(TraceWriter { tmp, path, writer: Some(writer), buffer: Vec::new(), rows: 0 })
+        let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(|source| {
+            TraceError::Parquet {
+                path: tmp.clone(),
+                source,
+            }
+        })?;
+        Ok(TraceWriter {
+            tmp,
+            path,
+            writer: Some(writer),
+            buffer: Vec::new(),
+            rows: 0,
+        })
     }
 
     /// The name the file gets when it is complete.
@@ -100,10 +112,15 @@ impl TraceWriter {
         if self.buffer.is_empty() {
             return Ok(());
         }
-        let batch = to_batch(&self.buffer)
-            .map_err(|source| TraceError::Arrow { path: self.tmp.clone(), source })?;
+        let batch = to_batch(&self.buffer).map_err(|source| TraceError::Arrow {
+            path: self.tmp.clone(),
+            source,
+        })?;
         let w = self.writer.as_mut().expect("writer is open until finish");
-        w.write(&batch).map_err(|source| TraceError::Parquet { path: self.tmp.clone(), source })?;
+        w.write(&batch).map_err(|source| TraceError::Parquet {
+            path: self.tmp.clone(),
+            source,
+        })?;
         self.rows += self.buffer.len() as u64;
         self.buffer.clear();
         Ok(())
@@ -113,7 +130,10 @@ impl TraceWriter {
     pub fn finish(mut self) -> Result<PathBuf, TraceError> {
         self.flush()?;
         let w = self.writer.take().expect("finish runs once");
-        let file = w.into_inner().map_err(|source| TraceError::Parquet { path: self.tmp.clone(), source })?;
+        let file = w.into_inner().map_err(|source| TraceError::Parquet {
+            path: self.tmp.clone(),
+            source,
+        })?;
         file.sync_all().map_err(|e| TraceError::io(&self.tmp, e))?;
         std::fs::rename(&self.tmp, &self.path).map_err(|e| TraceError::io(&self.path, e))?;
         Ok(self.path.clone())
@@ -135,9 +155,17 @@ pub fn to_batch(rows: &[Event]) -> Result<RecordBatch, arrow::error::ArrowError>
     let s = |f: fn(&Event) -> Option<&str>| dict_column(rows, f);
     let columns: Vec<ArrayRef> = vec![
         s(|e| Some(e.kind.as_str())),
-        Arc::new(TimestampNanosecondArray::from_iter(rows.iter().map(|e| e.first_seen)).with_timezone("UTC")),
-        Arc::new(TimestampNanosecondArray::from_iter(rows.iter().map(|e| e.last_seen)).with_timezone("UTC")),
-        Arc::new(UInt64Array::from_iter_values(rows.iter().map(|e| e.count.max(1)))),
+        Arc::new(
+            TimestampNanosecondArray::from_iter(rows.iter().map(|e| e.first_seen))
+                .with_timezone("UTC"),
+        ),
+        Arc::new(
+            TimestampNanosecondArray::from_iter(rows.iter().map(|e| e.last_seen))
+                .with_timezone("UTC"),
+        ),
+        Arc::new(UInt64Array::from_iter_values(
+            rows.iter().map(|e| e.count.max(1)),
+        )),
         Arc::new(UInt32Array::from_iter(rows.iter().map(|e| e.process.pid))),
         Arc::new(UInt32Array::from_iter(rows.iter().map(|e| e.process.ppid))),
         s(|e| e.process.comm.as_deref()),
@@ -152,7 +180,9 @@ pub fn to_batch(rows: &[Event]) -> Result<RecordBatch, arrow::error::ArrowError>
         s(|e| e.container.image.as_deref()),
         s(|e| e.container.image_digest.as_deref()),
         s(|e| e.container.container_id.as_deref()),
-        Arc::new(UInt64Array::from_iter(rows.iter().map(|e| e.container.cgroup_id))),
+        Arc::new(UInt64Array::from_iter(
+            rows.iter().map(|e| e.container.cgroup_id),
+        )),
         s(|e| e.env.os.as_deref()),
         s(|e| e.env.distribution.as_deref()),
         s(|e| e.env.k8s_distribution.as_deref()),
@@ -167,7 +197,9 @@ pub fn to_batch(rows: &[Event]) -> Result<RecordBatch, arrow::error::ArrowError>
         s(|e| e.path.as_deref()),
         list_column(rows, |e| e.flags.as_deref()),
         list_column(rows, |e| e.argv.as_deref()),
-        Arc::new(BooleanArray::from_iter(rows.iter().map(|e| e.argv_truncated))),
+        Arc::new(BooleanArray::from_iter(
+            rows.iter().map(|e| e.argv_truncated),
+        )),
         s(|e| e.syscall.as_deref()),
         s(|e| e.capability.as_deref()),
         s(|e| e.protocol.as_deref()),
@@ -209,7 +241,11 @@ fn list_column(rows: &[Event], f: fn(&Event) -> Option<&[String]>) -> ArrayRef {
 }
 
 fn labels_column(rows: &[Event]) -> Result<ArrayRef, arrow::error::ArrowError> {
-    let names = MapFieldNames { entry: "entries".into(), key: "key".into(), value: "value".into() };
+    let names = MapFieldNames {
+        entry: "entries".into(),
+        key: "key".into(),
+        value: "value".into(),
+    };
     let mut b = MapBuilder::new(Some(names), StringBuilder::new(), StringBuilder::new());
     for e in rows {
         for (k, v) in &e.env.labels {

@@ -44,13 +44,28 @@ pub fn parse_line(line: &str, ctx: &AlertRows<'_>) -> Line {
     };
     let rule = v.get("RuleID").and_then(Value::as_str).unwrap_or("");
     let args = base.get("arguments").filter(|a| a.is_object());
-    let arg = |k: &str| args.and_then(|a| a.get(k)).and_then(Value::as_str).map(str::to_owned);
+    let arg = |k: &str| {
+        args.and_then(|a| a.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
     let tree = v.pointer("/RuntimeProcessDetails/processTree");
-    let tstr = |k: &str| tree.and_then(|t| t.get(k)).and_then(Value::as_str).map(str::to_owned);
-    let tnum = |k: &str| tree.and_then(|t| t.get(k)).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
+    let tstr = |k: &str| {
+        tree.and_then(|t| t.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let tnum = |k: &str| {
+        tree.and_then(|t| t.get(k))
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+    };
     let k8s = v.get("RuntimeK8sDetails");
     let kstr = |k: &str| {
-        k8s.and_then(|d| d.get(k)).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned)
+        k8s.and_then(|d| d.get(k))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
     };
 
     let kind = kind_of(rule, args);
@@ -64,14 +79,22 @@ pub fn parse_line(line: &str, ctx: &AlertRows<'_>) -> Line {
     let time = v
         .pointer("/event/timestamp")
         .and_then(Value::as_i64)
-        .or_else(|| base.get("timestamp").and_then(Value::as_str).and_then(parse_rfc3339));
+        .or_else(|| {
+            base.get("timestamp")
+                .and_then(Value::as_str)
+                .and_then(parse_rfc3339)
+        });
     e.first_seen = time;
     e.last_seen = time;
     e.class = ctx.class;
     e.run = Some(ctx.run.to_owned());
     e.scenario = Some(ctx.scenario.to_owned());
     e.alert_rule = Some(rule.to_owned()).filter(|r| !r.is_empty());
-    e.process.pid = tnum("pid").or_else(|| base.get("infectedPID").and_then(Value::as_u64).map(|p| p as u32));
+    e.process.pid = tnum("pid").or_else(|| {
+        base.get("infectedPID")
+            .and_then(Value::as_u64)
+            .map(|p| p as u32)
+    });
     e.process.ppid = tnum("ppid");
     e.process.comm = tstr("comm");
     e.process.exe = tstr("path");
@@ -91,8 +114,15 @@ pub fn parse_line(line: &str, ctx: &AlertRows<'_>) -> Line {
             e.argv = args
                 .and_then(|a| a.get("args"))
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-                .or_else(|| tstr("cmdline").map(|c| c.split_whitespace().map(str::to_owned).collect()));
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .or_else(|| {
+                    tstr("cmdline").map(|c| c.split_whitespace().map(str::to_owned).collect())
+                });
         }
         Kind::Open => {
             e.path = arg("path");
@@ -106,12 +136,20 @@ pub fn parse_line(line: &str, ctx: &AlertRows<'_>) -> Line {
         Kind::Dns => {
             e.domain = arg("domain");
             e.protocol = arg("protocol").map(|p| p.to_ascii_lowercase());
-            e.remote_port = args.and_then(|a| a.get("port")).and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok());
+            e.remote_port = args
+                .and_then(|a| a.get("port"))
+                .and_then(Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok());
         }
         Kind::Network => {
             e.direction = Some("outbound".into());
-            e.remote_addr = arg("ip").or_else(|| arg("dstIP")).or_else(|| arg("address"));
-            e.remote_port = args.and_then(|a| a.get("port")).and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok());
+            e.remote_addr = arg("ip")
+                .or_else(|| arg("dstIP"))
+                .or_else(|| arg("address"));
+            e.remote_port = args
+                .and_then(|a| a.get("port"))
+                .and_then(Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok());
             e.protocol = arg("protocol").map(|p| p.to_ascii_lowercase());
         }
         _ => {}
@@ -121,8 +159,18 @@ pub fn parse_line(line: &str, ctx: &AlertRows<'_>) -> Line {
 
 fn flags_of(v: &Value) -> Option<Vec<String>> {
     match v {
-        Value::Array(a) => Some(a.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
-        Value::String(s) => Some(s.split(['|', ',']).map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()).collect()),
+        Value::Array(a) => Some(
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        ),
+        Value::String(s) => Some(
+            s.split(['|', ','])
+                .map(|f| f.trim().to_owned())
+                .filter(|f| !f.is_empty())
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -161,13 +209,20 @@ mod tests {
     use super::*;
 
     fn ctx() -> AlertRows<'static> {
-        AlertRows { env: Arc::default(), class: Class::Unknown, run: "r", scenario: "s" }
+        AlertRows {
+            env: Arc::default(),
+            class: Class::Unknown,
+            run: "r",
+            scenario: "s",
+        }
     }
 
     #[test]
     fn syscall_alert() {
         let line = r#"{"BaseRuntimeMetadata":{"arguments":{"syscall":"accept4"},"timestamp":"2025-07-13T11:15:56Z"},"RuleID":"R0003","RuntimeK8sDetails":{"containerName":"redis","namespace":"bob","clusterName":"c1"},"RuntimeProcessDetails":{"processTree":{"pid":7,"comm":"redis-server","path":"/opt/redis-server"}}}"#;
-        let Line::Alert(e) = parse_line(line, &ctx()) else { panic!("an alert") };
+        let Line::Alert(e) = parse_line(line, &ctx()) else {
+            panic!("an alert")
+        };
         assert_eq!(e.kind, Kind::Syscall);
         assert_eq!(e.syscall.as_deref(), Some("accept4"));
         assert_eq!(e.alert_rule.as_deref(), Some("R0003"));
@@ -180,17 +235,30 @@ mod tests {
     #[test]
     fn exec_and_open_alerts() {
         let exec = r#"{"BaseRuntimeMetadata":{"arguments":{"exec":"/bin/sh","args":["sh","-c","id"]}},"RuleID":"R0001"}"#;
-        let Line::Alert(e) = parse_line(exec, &ctx()) else { panic!() };
+        let Line::Alert(e) = parse_line(exec, &ctx()) else {
+            panic!()
+        };
         assert_eq!((e.kind, e.path.as_deref()), (Kind::Exec, Some("/bin/sh")));
         assert_eq!(e.argv.as_deref().unwrap().len(), 3);
         let open = r#"{"BaseRuntimeMetadata":{"arguments":{"path":"/etc/shadow","flags":["O_RDONLY"]}},"RuleID":"R0010"}"#;
-        let Line::Alert(e) = parse_line(open, &ctx()) else { panic!() };
-        assert_eq!((e.kind, e.flags.as_deref().unwrap()[0].as_str()), (Kind::Open, "O_RDONLY"));
+        let Line::Alert(e) = parse_line(open, &ctx()) else {
+            panic!()
+        };
+        assert_eq!(
+            (e.kind, e.flags.as_deref().unwrap()[0].as_str()),
+            (Kind::Open, "O_RDONLY")
+        );
     }
 
     #[test]
     fn other_and_broken_lines() {
-        assert!(matches!(parse_line(r#"{"level":"info","msg":"x"}"#, &ctx()), Line::Other));
-        assert!(matches!(parse_line(r#"{"level":"#, &ctx()), Line::Broken(_)));
+        assert!(matches!(
+            parse_line(r#"{"level":"info","msg":"x"}"#, &ctx()),
+            Line::Other
+        ));
+        assert!(matches!(
+            parse_line(r#"{"level":"#, &ctx()),
+            Line::Broken(_)
+        ));
     }
 }

@@ -48,7 +48,10 @@ impl ImportOptions {
         if let Some(p) = &self.name_pattern {
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let labels = p.labels(name).ok_or_else(|| {
-                TraceError::input(file, format!("file name does not fit the pattern `{}`", p.as_str()))
+                TraceError::input(
+                    file,
+                    format!("file name does not fit the pattern `{}`", p.as_str()),
+                )
             })?;
             for (k, v) in labels {
                 env.set(&k, &v);
@@ -60,7 +63,10 @@ impl ImportOptions {
 }
 
 fn stem(file: &Path) -> String {
-    file.file_stem().and_then(|s| s.to_str()).unwrap_or("input").to_owned()
+    file.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("input")
+        .to_owned()
 }
 
 /// Imports learned profiles into `dataset`, one trace file per input file.
@@ -78,7 +84,12 @@ pub fn import_profiles(
     for (file, bob, env) in docs {
         let run = stem(file);
         let scenario = opts.scenario.clone().unwrap_or_else(|| run.clone());
-        let ctx = profile::ProfileRows { env, class: opts.class, run: &run, scenario: &scenario };
+        let ctx = profile::ProfileRows {
+            env,
+            class: opts.class,
+            run: &run,
+            scenario: &scenario,
+        };
         let mut w = TraceWriter::create(dataset, Source::KubescapeProfile, &run)?;
         for e in profile::rows(&bob, &ctx) {
             w.write(e)?;
@@ -98,13 +109,22 @@ pub fn import_alerts(
     opts: &ImportOptions,
 ) -> Result<ImportReport, TraceError> {
     let mut report = ImportReport::default();
-    let class = if opts.class == Class::default() { Class::Unknown } else { opts.class };
+    let class = if opts.class == Class::default() {
+        Class::Unknown
+    } else {
+        opts.class
+    };
     for file in files {
         let text = std::fs::read_to_string(file).map_err(|e| TraceError::io(file, e))?;
         let env = opts.env_for(file)?;
         let run = stem(file);
         let scenario = opts.scenario.clone().unwrap_or_else(|| run.clone());
-        let ctx = alerts::AlertRows { env, class, run: &run, scenario: &scenario };
+        let ctx = alerts::AlertRows {
+            env,
+            class,
+            run: &run,
+            scenario: &scenario,
+        };
         let mut w = TraceWriter::create(dataset, Source::KubescapeAlert, &run)?;
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {

@@ -45,7 +45,11 @@ impl NamePattern {
         re.push_str(&regex::escape(rest));
         re.push('$');
         let regex = Regex::new(&re).map_err(|e| format!("name pattern `{pattern}`: {e}"))?;
-        Ok(NamePattern { regex, keys, text: pattern.to_owned() })
+        Ok(NamePattern {
+            regex,
+            keys,
+            text: pattern.to_owned(),
+        })
     }
 
     /// The labels a file name yields, or `None` if it does not fit.
@@ -88,7 +92,10 @@ mod tests {
     #[test]
     fn explicit_regex_and_ignored() {
         let p = NamePattern::new("{_}-{v:[0-9]+}.json").unwrap();
-        assert_eq!(p.labels("x-y-12.json").unwrap(), vec![("v".into(), "12".into())]);
+        assert_eq!(
+            p.labels("x-y-12.json").unwrap(),
+            vec![("v".into(), "12".into())]
+        );
         assert!(NamePattern::new("{unclosed").is_err());
         assert!(NamePattern::new("{a b}").is_err());
     }

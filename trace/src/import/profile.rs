@@ -71,8 +71,11 @@ pub fn rows(bob: &Bob, ctx: &ProfileRows<'_>) -> Vec<Event> {
         }
         Bob::ApplicationProfile(ap) => {
             for c in ap.all_containers() {
-                let cref =
-                    workload(c.name.as_deref(), c.image_tag.as_deref(), c.image_id.as_deref());
+                let cref = workload(
+                    c.name.as_deref(),
+                    c.image_tag.as_deref(),
+                    c.image_id.as_deref(),
+                );
                 container_rows(&mut out, c, &|k| base(k, &cref));
             }
         }
@@ -82,9 +85,10 @@ pub fn rows(bob: &Bob, ctx: &ProfileRows<'_>) -> Vec<Event> {
 
 /// The `sha256:...` part of an image reference, if it has one.
 fn digest_of(image: &str) -> Option<String> {
-    image.split_once('@').map(|(_, d)| d.to_owned()).or_else(|| {
-        image.starts_with("sha256:").then(|| image.to_owned())
-    })
+    image
+        .split_once('@')
+        .map(|(_, d)| d.to_owned())
+        .or_else(|| image.starts_with("sha256:").then(|| image.to_owned()))
 }
 
 fn container_rows(out: &mut Vec<Event>, c: &Container, base: &dyn Fn(Kind) -> Event) {
@@ -137,7 +141,13 @@ fn network_rows(
             out.push(e);
         }
         let addrs: Vec<Option<&String>> = {
-            let v: Vec<_> = n.ip_addresses.iter().flatten().chain(n.ip_address.iter()).map(Some).collect();
+            let v: Vec<_> = n
+                .ip_addresses
+                .iter()
+                .flatten()
+                .chain(n.ip_address.iter())
+                .map(Some)
+                .collect();
             if v.is_empty() { vec![None] } else { v }
         };
         let ports: Vec<_> = match n.ports.as_deref() {
@@ -152,8 +162,12 @@ fn network_rows(
                 let mut e = base(Kind::Network);
                 e.direction = Some(direction.to_owned());
                 e.remote_addr = addr.cloned();
-                e.protocol = port.and_then(|p| p.protocol.as_ref()).map(|p| p.to_ascii_lowercase());
-                e.remote_port = port.and_then(|p| p.port).and_then(|p| u16::try_from(p).ok());
+                e.protocol = port
+                    .and_then(|p| p.protocol.as_ref())
+                    .map(|p| p.to_ascii_lowercase());
+                e.remote_port = port
+                    .and_then(|p| p.port)
+                    .and_then(|p| u16::try_from(p).ok());
                 out.push(e);
             }
         }
@@ -163,7 +177,10 @@ fn network_rows(
 /// The process name a path would have: its last component, cut to the 15
 /// bytes the kernel keeps in `comm`.
 pub fn comm_of(path: &str) -> String {
-    let base = Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or(path);
+    let base = Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(path);
     let mut end = base.len().min(15);
     while !base.is_char_boundary(end) {
         end -= 1;

@@ -1,0 +1,184 @@
+//! Deviations: what differs between environments.
+//!
+//! The `deviations.sql` query gives, per workload, container and item
+//! (syscall, capability, exec path, open path, endpoint, DNS name, network
+//! peer), the environments that show it. Open and exec paths are
+//! generalized with the rewrites of [`crate::generalize::rewrite`] first,
+//! so that `/proc/41/stat` and `/proc/97/stat` are one item. From that this
+//! module derives, per container: the **core** (items every environment of
+//! the container shows), the **superset** (items any shows), and per
+//! environment what it **adds** beyond the core and what it **lacks** of the
+//! superset; with a profile, what the profile does not cover.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bob_profile::pattern::{PathMode, path_matches};
+use bob_profile::{ApplicationProfile, capability};
+use serde::Serialize;
+
+use crate::error::AnalyzeError;
+use crate::generalize::rewrite::rewrite_path;
+use crate::queries;
+use crate::session::Session;
+use crate::superset::Cols;
+
+/// One item of behaviour: its kind and its value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Item {
+    pub kind: String,
+    pub item: String,
+}
+
+/// The deviations of one container of one workload.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub workload: String,
+    pub container: String,
+    /// Environments with any row of this container, sorted.
+    pub environments: Vec<String>,
+    /// Every item and the environments that show it.
+    pub items: BTreeMap<Item, BTreeSet<String>>,
+}
+
+/// What one environment adds and lacks.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvDiff {
+    pub env: String,
+    pub adds: Vec<Item>,
+    pub lacks: Vec<Item>,
+    /// With `--against`: items of this environment the profile does not cover.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncovered: Option<Vec<Item>>,
+}
+
+impl Group {
+    /// Items every environment shows.
+    pub fn core(&self) -> Vec<&Item> {
+        let n = self.environments.len();
+        self.items
+            .iter()
+            .filter(|(_, e)| e.len() == n)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Per environment, additions beyond the core and gaps in the superset.
+    pub fn per_environment(&self, against: Option<&ApplicationProfile>) -> Vec<EnvDiff> {
+        let n = self.environments.len();
+        let container = against.and_then(|ap| ap.container(&self.container));
+        self.environments
+            .iter()
+            .map(|env| {
+                let has = |e: &BTreeSet<String>| e.contains(env);
+                let adds = self
+                    .items
+                    .iter()
+                    .filter(|(_, e)| has(e) && e.len() < n)
+                    .map(|(i, _)| i.clone())
+                    .collect();
+                let lacks = self
+                    .items
+                    .iter()
+                    .filter(|(_, e)| !has(e))
+                    .map(|(i, _)| i.clone())
+                    .collect();
+                let uncovered = against.map(|_| {
+                    self.items
+                        .iter()
+                        .filter(|(i, e)| has(e) && !covered(container, i))
+                        .map(|(i, _)| i.clone())
+                        .collect()
+                });
+                EnvDiff {
+                    env: env.clone(),
+                    adds,
+                    lacks,
+                    uncovered,
+                }
+            })
+            .collect()
+    }
+
+    /// Item counts per kind: `(kind, in superset, in core)`.
+    pub fn sizes(&self) -> Vec<(String, usize, usize)> {
+        let n = self.environments.len();
+        let mut by: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for (i, e) in &self.items {
+            let s = by.entry(&i.kind).or_default();
+            s.0 += 1;
+            if e.len() == n {
+                s.1 += 1;
+            }
+        }
+        by.into_iter()
+            .map(|(k, (a, c))| (k.to_owned(), a, c))
+            .collect()
+    }
+}
+
+/// Whether a profile container covers an item. Network peers and DNS names
+/// live in NetworkNeighborhoods, not in ApplicationProfiles, and count as
+/// not covered.
+pub fn covered(c: Option<&bob_profile::Container>, item: &Item) -> bool {
+    let Some(c) = c else { return false };
+    match item.kind.as_str() {
+        "syscall" => c.syscalls().iter().any(|s| s == &item.item),
+        "capability" => c
+            .capabilities()
+            .iter()
+            .any(|s| capability::same(s, &item.item)),
+        "exec" => c.execs().iter().any(|e| e.path == item.item),
+        "open" => c
+            .opens()
+            .iter()
+            .any(|o| path_matches(&o.path, &item.item, PathMode::Current)),
+        "http" => c
+            .endpoints()
+            .iter()
+            .any(|e| e.endpoint.as_deref() == Some(&item.item)),
+        _ => false,
+    }
+}
+
+/// Runs the deviations query and groups its rows. With `generalize`, open
+/// and exec paths are rewritten first.
+pub fn compute(session: &Session, generalize: bool) -> Result<Vec<Group>, AnalyzeError> {
+    let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
+    for batch in session.query(queries::DEVIATIONS)? {
+        let r = Cols::new(&batch)?;
+        for i in 0..batch.num_rows() {
+            let workload = r.s("workload_name", i).unwrap_or_default();
+            let container = r.s("container", i).unwrap_or_default();
+            let (Some(kind), Some(mut item)) = (r.s("kind", i), r.s("item", i)) else {
+                continue;
+            };
+            let env = r.s("env", i).unwrap_or_default();
+            if generalize && kind == "open" {
+                item = rewrite_path(&item).0;
+            }
+            let g = groups
+                .entry((workload.clone(), container.clone()))
+                .or_insert_with(|| Group {
+                    workload,
+                    container,
+                    environments: Vec::new(),
+                    items: BTreeMap::new(),
+                });
+            if !g.environments.contains(&env) {
+                g.environments.push(env.clone());
+            }
+            g.items.entry(Item { kind, item }).or_default().insert(env);
+        }
+    }
+    let mut out: Vec<Group> = groups.into_values().collect();
+    for g in &mut out {
+        g.environments.sort();
+    }
+    if out.is_empty() {
+        return Err(AnalyzeError::Input(
+            "no behaviour rows to compare (the dataset is empty or the filter selects no rows)"
+                .into(),
+        ));
+    }
+    Ok(out)
+}

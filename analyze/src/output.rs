@@ -1,0 +1,87 @@
+//! Query results as a terminal table, CSV, JSON lines or Parquet.
+
+use std::io::Write;
+use std::path::Path;
+
+use arrow::record_batch::RecordBatch;
+
+use crate::error::AnalyzeError;
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultFormat {
+    /// An aligned table for people.
+    Table,
+    /// Comma-separated values with a header line.
+    Csv,
+    /// One JSON object per row (JSON lines).
+    Json,
+    /// A Parquet file (needs an output file).
+    Parquet,
+}
+
+/// Writes `batches` to `out` in a text format.
+pub fn write_text(
+    batches: &[RecordBatch],
+    format: ResultFormat,
+    out: &mut dyn Write,
+) -> Result<(), AnalyzeError> {
+    let io = |e| AnalyzeError::io("<stdout>", e);
+    match format {
+        ResultFormat::Table => {
+            let table = arrow::util::pretty::pretty_format_batches(batches)?;
+            writeln!(out, "{table}").map_err(io)?;
+        }
+        ResultFormat::Csv => {
+            let mut w = arrow::csv::WriterBuilder::new()
+                .with_header(true)
+                .build(&mut *out);
+            for b in batches {
+                w.write(b)?;
+            }
+        }
+        ResultFormat::Json => {
+            let mut w = arrow::json::LineDelimitedWriter::new(&mut *out);
+            for b in batches {
+                w.write(b)?;
+            }
+            w.finish()?;
+        }
+        ResultFormat::Parquet => {
+            return Err(AnalyzeError::Input(
+                "--format parquet needs an output file (-o FILE)".into(),
+            ));
+        }
+    }
+    out.flush().map_err(io)
+}
+
+/// Writes `batches` to the file `path`, through a temporary name.
+pub fn write_file(
+    batches: &[RecordBatch],
+    format: ResultFormat,
+    path: &Path,
+) -> Result<(), AnalyzeError> {
+    let mut bytes = Vec::new();
+    if format == ResultFormat::Parquet {
+        let Some(first) = batches.first() else {
+            return Err(AnalyzeError::Input(
+                "the query returned no batches to write as Parquet".into(),
+            ));
+        };
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
+            .build();
+        let mut w = parquet::arrow::ArrowWriter::try_new(&mut bytes, first.schema(), Some(props))
+            .map_err(|e| AnalyzeError::Input(format!("{}: {e}", path.display())))?;
+        for b in batches {
+            w.write(b)
+                .map_err(|e| AnalyzeError::Input(format!("{}: {e}", path.display())))?;
+        }
+        w.close()
+            .map_err(|e| AnalyzeError::Input(format!("{}: {e}", path.display())))?;
+    } else {
+        write_text(batches, format, &mut bytes)?;
+    }
+    bob_profile::write_atomic(path, &bytes).map_err(|e| AnalyzeError::io(path, e))
+}

@@ -1,0 +1,23 @@
+-- Deviations: for every item (syscall, capability, exec path, open path,
+-- DNS name, endpoint, network peer) of every workload and container, the
+-- environments that show it. `env` joins the labels chosen with --by.
+-- bob deviations generalizes the paths and derives core, superset and the
+-- per-environment additions and gaps from these rows.
+SELECT workload_name, container, kind, item, env, SUM("count") AS observations
+FROM (
+  SELECT workload_name, container, kind, env, "count",
+    CASE kind
+      WHEN 'syscall' THEN CAST(syscall AS VARCHAR)
+      WHEN 'capability' THEN CAST(capability AS VARCHAR)
+      WHEN 'exec' THEN CAST(path AS VARCHAR)
+      WHEN 'open' THEN CAST(path AS VARCHAR)
+      WHEN 'http' THEN CAST(path AS VARCHAR)
+      WHEN 'dns' THEN CAST(domain AS VARCHAR)
+      WHEN 'network' THEN concat_ws(' ', direction, protocol, remote_addr, CAST(remote_port AS VARCHAR))
+    END AS item
+  FROM events
+  WHERE kind IN ('syscall', 'capability', 'exec', 'open', 'http', 'dns', 'network')
+) AS items
+WHERE item IS NOT NULL
+GROUP BY workload_name, container, kind, item, env
+ORDER BY workload_name, container, kind, item, env;
