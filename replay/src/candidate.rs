@@ -1,0 +1,316 @@
+//! A candidate BoB compiled for evaluation: per container, the sets and
+//! patterns the rules look things up in.
+//!
+//! A candidate is one file, or several joined with commas
+//! (`app.yaml,network.yaml`) when the process behaviour and the network
+//! neighbourhood live in separate documents, as Kubescape stores them.
+//! Containers of the files merge by name. A container without process
+//! behaviour (only a NetworkNeighborhood) gets no verdict from the process
+//! rules, and one without a network part none from R0005, R0007's network
+//! half and R0011: a rule that needs a profile does not fire without one.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use bob_profile::{Bob, Container, NetworkNeighbor};
+
+use crate::error::ReplayError;
+use crate::rules::{Rule, RuleSet};
+
+/// One exec entry: `None` args accept any argv (`argsRequired: false` or
+/// no args recorded).
+#[derive(Debug, Clone)]
+pub struct ExecEntry {
+    pub args: Option<Vec<String>>,
+}
+
+/// One open entry.
+#[derive(Debug, Clone)]
+pub struct OpenEntry {
+    pub path: String,
+    pub flags: Vec<String>,
+}
+
+/// What a container's process behaviour allows.
+#[derive(Debug, Clone, Default)]
+pub struct ProcessModel {
+    pub syscalls: HashSet<String>,
+    /// Capabilities without the `CAP_` prefix, upper case.
+    pub capabilities: HashSet<String>,
+    /// Exec entries by path.
+    pub execs: HashMap<String, Vec<ExecEntry>>,
+    /// Opens without wildcards, by path.
+    pub opens_exact: HashMap<String, Vec<OpenEntry>>,
+    /// Opens whose path holds `⋯` or `*`.
+    pub opens_wild: Vec<OpenEntry>,
+    /// Whether some open ends in `/token` (R0006).
+    pub opens_token: bool,
+    /// Whether some open ends in `/environ` (R0008).
+    pub opens_environ: bool,
+}
+
+/// What a container's egress allows.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkModel {
+    /// `dnsNames` and deprecated `dns` patterns.
+    pub dns: Vec<String>,
+    /// `ipAddresses` entries: literal, CIDR or `*`.
+    pub addresses: Vec<String>,
+    /// Deprecated `ipAddress` values, compared exactly.
+    pub exact_addresses: Vec<String>,
+}
+
+/// The rules a `rulePolicies` entry silences.
+#[derive(Debug, Clone, Default)]
+pub struct Policies {
+    /// Rules silenced for the whole container (`containerAllowed: true`).
+    pub container: RuleSet,
+    /// Rules silenced per process name (`processAllowed`).
+    pub process: HashMap<String, RuleSet>,
+}
+
+impl Policies {
+    /// The rules silenced for a process named `comm`.
+    pub fn silenced(&self, comm: Option<&str>) -> RuleSet {
+        let by_comm = comm
+            .and_then(|c| self.process.get(c))
+            .copied()
+            .unwrap_or_default();
+        RuleSet(self.container.0 | by_comm.0)
+    }
+}
+
+/// One container of a candidate.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerModel {
+    pub name: String,
+    pub process: Option<ProcessModel>,
+    pub network: Option<NetworkModel>,
+    pub policies: Policies,
+    /// The document it came from, for `explain`.
+    pub source: Option<Container>,
+}
+
+/// A candidate BoB, ready for evaluation.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// How reports name it: the argument it was loaded from.
+    pub name: String,
+    /// `kubescape.io/workload-name` of its first document, if set.
+    pub workload: Option<String>,
+    /// `metadata.name` of its first document, if set.
+    pub profile: Option<String>,
+    pub containers: Vec<ContainerModel>,
+}
+
+impl Candidate {
+    /// Loads a candidate from one file or several joined with commas.
+    pub fn load(spec: &str) -> Result<Candidate, ReplayError> {
+        let mut docs = Vec::new();
+        for file in spec.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+            let bob = bob_profile::read_file(Path::new(file)).map_err(|source| {
+                ReplayError::Candidate {
+                    candidate: spec.to_owned(),
+                    source,
+                }
+            })?;
+            docs.push(bob);
+        }
+        Candidate::from_documents(spec, &docs)
+    }
+
+    /// Compiles documents already read into one candidate named `name`.
+    pub fn from_documents(name: &str, docs: &[Bob]) -> Result<Candidate, ReplayError> {
+        let mut c = Candidate {
+            name: name.to_owned(),
+            workload: None,
+            profile: None,
+            containers: Vec::new(),
+        };
+        for bob in docs {
+            if c.profile.is_none() {
+                c.profile = bob.metadata().name.clone();
+            }
+            if c.workload.is_none() {
+                c.workload = bob
+                    .metadata()
+                    .label("kubescape.io/workload-name")
+                    .map(Into::into);
+            }
+            match bob {
+                Bob::ApplicationProfile(ap) => {
+                    for k in ap.all_containers() {
+                        c.add_process(k.name.as_deref().unwrap_or(""), k);
+                    }
+                }
+                Bob::ContainerProfile(cp) => {
+                    let name = cp.container_name();
+                    c.add_process(&name, &cp.spec.container);
+                    c.add_network(&name, cp.spec.egress.as_deref());
+                }
+                Bob::NetworkNeighborhood(nn) => {
+                    for k in nn.all_containers() {
+                        c.add_network(k.name.as_deref().unwrap_or(""), k.egress.as_deref());
+                    }
+                }
+            }
+        }
+        if c.containers.is_empty() {
+            return Err(ReplayError::EmptyCandidate {
+                candidate: name.to_owned(),
+                message: "the profile has no containers, expected at least one".into(),
+            });
+        }
+        Ok(c)
+    }
+
+    fn entry(&mut self, name: &str) -> &mut ContainerModel {
+        let i = match self.containers.iter().position(|c| c.name == name) {
+            Some(i) => i,
+            None => {
+                let model = ContainerModel {
+                    name: name.to_owned(),
+                    ..Default::default()
+                };
+                self.containers.push(model);
+                self.containers.len() - 1
+            }
+        };
+        &mut self.containers[i]
+    }
+
+    fn add_process(&mut self, name: &str, k: &Container) {
+        let model = self.entry(name);
+        let p = model.process.get_or_insert_with(ProcessModel::default);
+        p.syscalls.extend(k.syscalls().iter().cloned());
+        p.capabilities.extend(
+            k.capabilities()
+                .iter()
+                .map(|c| bob_profile::capability::normalize(c)),
+        );
+        for x in k.execs() {
+            let args = if x.args_required == Some(false) {
+                None
+            } else {
+                x.args.clone()
+            };
+            p.execs
+                .entry(x.path.clone())
+                .or_default()
+                .push(ExecEntry { args });
+        }
+        for o in k.opens() {
+            let entry = OpenEntry {
+                path: o.path.clone(),
+                flags: o.flags.clone().unwrap_or_default(),
+            };
+            p.opens_token |= o.path.ends_with("/token");
+            p.opens_environ |= o.path.ends_with("/environ");
+            if o.path.contains(bob_profile::pattern::DYNAMIC) || o.path.contains('*') {
+                p.opens_wild.push(entry);
+            } else {
+                p.opens_exact.entry(o.path.clone()).or_default().push(entry);
+            }
+        }
+        for (id, policy) in k.rule_policies.iter().flatten() {
+            let Some(rule) = Rule::parse(id) else {
+                continue;
+            };
+            if policy.container_allowed == Some(true) {
+                model.policies.container.insert(rule);
+            }
+            for comm in policy.process_allowed.iter().flatten() {
+                model
+                    .policies
+                    .process
+                    .entry(comm.clone())
+                    .or_default()
+                    .insert(rule);
+            }
+        }
+        model.source = Some(k.clone());
+    }
+
+    fn add_network(&mut self, name: &str, egress: Option<&[NetworkNeighbor]>) {
+        let n = self
+            .entry(name)
+            .network
+            .get_or_insert_with(NetworkModel::default);
+        for peer in egress.unwrap_or(&[]) {
+            n.dns.extend(peer.dns_names.iter().flatten().cloned());
+            n.dns.extend(peer.dns.iter().cloned());
+            n.addresses
+                .extend(peer.ip_addresses.iter().flatten().cloned());
+            n.exact_addresses.extend(peer.ip_address.iter().cloned());
+        }
+    }
+
+    /// The container that applies to a row naming `container` (see the
+    /// crate docs): by name, or the only one when the row names none.
+    pub fn container_index(&self, container: Option<&str>) -> Option<usize> {
+        match container {
+            Some(name) => self.containers.iter().position(|c| c.name == name),
+            None if self.containers.len() == 1 => Some(0),
+            None => None,
+        }
+    }
+
+    /// Whether the candidate applies to a row of `workload`: names are
+    /// compared only when both are set.
+    pub fn covers_workload(&self, workload: Option<&str>) -> bool {
+        match (&self.workload, workload) {
+            (Some(mine), Some(theirs)) => mine == theirs,
+            _ => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AP: &str = r#"
+apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1
+kind: ApplicationProfile
+metadata:
+  name: p
+  labels: {kubescape.io/workload-name: web}
+spec:
+  containers:
+  - name: app
+    syscalls: [read]
+    capabilities: [CAP_NET_ADMIN]
+    execs: [{path: /bin/sh, args: [sh]}]
+    opens: [{path: /etc/passwd, flags: [O_RDONLY]}, {path: /proc/⋯/stat}]
+    rulePolicies:
+      R0003: {processAllowed: [curl]}
+      R0001: {containerAllowed: true}
+"#;
+
+    #[test]
+    fn compiles_a_profile() {
+        let bob = bob_profile::read_str(AP, Path::new("p.yaml")).unwrap();
+        let c = Candidate::from_documents("p.yaml", &[bob]).unwrap();
+        assert_eq!(c.workload.as_deref(), Some("web"));
+        let k = &c.containers[0];
+        let p = k.process.as_ref().unwrap();
+        assert!(p.capabilities.contains("NET_ADMIN"));
+        assert_eq!((p.opens_exact.len(), p.opens_wild.len()), (1, 1));
+        assert!(k.network.is_none());
+        assert!(k.policies.silenced(Some("curl")).contains(Rule::R0003));
+        assert!(k.policies.silenced(None).contains(Rule::R0001));
+        assert_eq!(c.container_index(None), Some(0));
+        assert_eq!(c.container_index(Some("other")), None);
+        assert!(c.covers_workload(Some("web")) && !c.covers_workload(Some("db")));
+        assert!(c.covers_workload(None));
+    }
+
+    #[test]
+    fn a_broken_candidate_names_itself() {
+        let e = Candidate::load("/nonexistent/x.yaml").unwrap_err();
+        assert!(
+            e.to_string().contains("candidate `/nonexistent/x.yaml`"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,365 @@
+//! The columns replay reads from a trace batch, as dictionaries.
+//!
+//! String columns come back from Parquet as Arrow dictionaries; [`Dict`]
+//! keeps keys and values apart so callers can evaluate each distinct value
+//! once and then look verdicts up by key. A column a file lacks reads as all
+//! null; a plain string column (a file not written by bob) is cast to a
+//! dictionary on the way in.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{
+    Array, ArrayRef, DictionaryArray, ListArray, StringArray, TimestampNanosecondArray,
+    UInt16Array, UInt32Array,
+};
+use arrow::buffer::{NullBuffer, ScalarBuffer};
+use arrow::datatypes::{DataType, Int32Type};
+use arrow::record_batch::RecordBatch;
+use bob_trace::schema::col;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
+
+use crate::error::ReplayError;
+
+/// Rows per decoded batch: large enough that per-batch work (dictionary
+/// caches) is small beside per-row work.
+pub const BATCH_ROWS: usize = 32 * 1024;
+
+/// The environment columns, in the order reports print them.
+pub const ENV_COLUMNS: [&str; 7] = [
+    col::OS,
+    col::DISTRIBUTION,
+    col::K8S_DISTRIBUTION,
+    col::K8S_VERSION,
+    col::KERNEL,
+    col::ARCH,
+    col::RUNTIME,
+];
+
+/// The columns evaluation and scoring read.
+pub const BASE_COLUMNS: [&str; 25] = [
+    col::KIND,
+    col::COMM,
+    col::EXE,
+    col::PATH,
+    col::ARGV,
+    col::SYSCALL,
+    col::CAPABILITY,
+    col::DOMAIN,
+    col::REMOTE_ADDR,
+    col::REMOTE_PORT,
+    col::DIRECTION,
+    col::PROTOCOL,
+    col::WORKLOAD_NAME,
+    col::CONTAINER,
+    col::CONTAINER_ID,
+    col::LABEL,
+    col::SCENARIO,
+    col::RUN,
+    col::OS,
+    col::DISTRIBUTION,
+    col::K8S_DISTRIBUTION,
+    col::K8S_VERSION,
+    col::KERNEL,
+    col::ARCH,
+    col::RUNTIME,
+];
+
+/// The columns only alert lines (and the Go rules' flags) need.
+pub const ALERT_COLUMNS: [&str; 11] = [
+    col::FLAGS,
+    col::PID,
+    col::PPID,
+    col::UID,
+    col::GID,
+    col::CWD,
+    col::NAMESPACE,
+    col::WORKLOAD_KIND,
+    col::IMAGE,
+    col::IMAGE_DIGEST,
+    col::FIRST_SEEN,
+];
+
+/// A dictionary-encoded string column of one batch.
+#[derive(Clone)]
+pub struct Dict {
+    keys: ScalarBuffer<i32>,
+    nulls: Option<NullBuffer>,
+    values: StringArray,
+    /// Whether every row is null (the file lacks the column).
+    absent: bool,
+}
+
+impl Dict {
+    fn absent() -> Dict {
+        Dict {
+            keys: ScalarBuffer::from(Vec::<i32>::new()),
+            nulls: None,
+            values: StringArray::from(Vec::<&str>::new()),
+            absent: true,
+        }
+    }
+
+    fn from_array(array: &ArrayRef) -> Result<Dict, String> {
+        let dict_type = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+        let cast;
+        let array = if array.data_type() == &dict_type {
+            array
+        } else {
+            cast = arrow::compute::cast(array, &dict_type).map_err(|e| e.to_string())?;
+            &cast
+        };
+        let d = array
+            .as_any()
+            .downcast_ref::<DictionaryArray<Int32Type>>()
+            .ok_or("string column is not a dictionary of utf8")?;
+        let values = d
+            .values()
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or("dictionary values are not utf8")?
+            .clone();
+        let keys = d.keys();
+        Ok(Dict {
+            keys: keys.values().clone(),
+            nulls: keys.nulls().cloned(),
+            values,
+            absent: false,
+        })
+    }
+
+    /// The key of row `i`, `None` when the row is null.
+    #[inline]
+    pub fn key(&self, i: usize) -> Option<usize> {
+        if self.absent || self.nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+            return None;
+        }
+        Some(self.keys[i] as usize)
+    }
+
+    /// The distinct values (some may be unused by any row).
+    pub fn values_len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The value of key `k`.
+    #[inline]
+    pub fn value(&self, k: usize) -> &str {
+        self.values.value(k)
+    }
+
+    /// The value of row `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.key(i).map(|k| self.value(k))
+    }
+
+    /// An identity of the values array, to keep caches across the batches
+    /// of one row group (Parquet hands every batch the same dictionary).
+    pub fn values_id(&self) -> (usize, usize) {
+        (self.values.values().as_ptr() as usize, self.values.len())
+    }
+
+    /// Whether every row has the same key (or all are null).
+    pub fn is_constant(&self, rows: usize) -> bool {
+        let first = if rows == 0 { None } else { self.key(0) };
+        (1..rows).all(|i| self.key(i) == first)
+    }
+}
+
+/// A `List<Utf8>` column (`argv`, `flags`).
+#[derive(Clone)]
+pub struct StrList(Option<ListArray>);
+
+impl StrList {
+    /// The list of row `i`, `None` when null or the column is absent.
+    pub fn get(&self, i: usize) -> Option<Vec<String>> {
+        let list = self.0.as_ref()?;
+        if list.is_null(i) {
+            return None;
+        }
+        let v = list.value(i);
+        let s = v.as_any().downcast_ref::<StringArray>()?;
+        Some((0..s.len()).map(|j| s.value(j).to_owned()).collect())
+    }
+}
+
+/// One decoded batch of the columns replay reads.
+pub struct Rows {
+    pub len: usize,
+    pub kind: Dict,
+    pub comm: Dict,
+    pub exe: Dict,
+    pub path: Dict,
+    pub argv: StrList,
+    pub flags: StrList,
+    pub syscall: Dict,
+    pub capability: Dict,
+    pub domain: Dict,
+    pub remote_addr: Dict,
+    pub remote_port: Option<UInt16Array>,
+    pub direction: Dict,
+    pub protocol: Dict,
+    pub workload_name: Dict,
+    pub container: Dict,
+    pub container_id: Dict,
+    pub label: Dict,
+    pub scenario: Dict,
+    pub run: Dict,
+    pub env: [Dict; 7],
+    pub pid: Option<UInt32Array>,
+    pub ppid: Option<UInt32Array>,
+    pub uid: Option<UInt32Array>,
+    pub gid: Option<UInt32Array>,
+    pub cwd: Dict,
+    pub namespace: Dict,
+    pub workload_kind: Dict,
+    pub image: Dict,
+    pub image_digest: Dict,
+    pub first_seen: Option<TimestampNanosecondArray>,
+}
+
+fn typed<T: Clone + 'static>(batch: &RecordBatch, name: &str) -> Option<T> {
+    batch
+        .column_by_name(name)?
+        .as_any()
+        .downcast_ref::<T>()
+        .cloned()
+}
+
+impl Rows {
+    /// The columns of a decoded batch; absent ones read as null.
+    pub fn from_batch(batch: &RecordBatch) -> Result<Rows, String> {
+        let d = |name: &str| match batch.column_by_name(name) {
+            Some(a) => Dict::from_array(a).map_err(|e| format!("column `{name}`: {e}")),
+            None => Ok(Dict::absent()),
+        };
+        let list = |name: &str| StrList(typed::<ListArray>(batch, name));
+        let env = [
+            d(ENV_COLUMNS[0])?,
+            d(ENV_COLUMNS[1])?,
+            d(ENV_COLUMNS[2])?,
+            d(ENV_COLUMNS[3])?,
+            d(ENV_COLUMNS[4])?,
+            d(ENV_COLUMNS[5])?,
+            d(ENV_COLUMNS[6])?,
+        ];
+        Ok(Rows {
+            len: batch.num_rows(),
+            kind: d(col::KIND)?,
+            comm: d(col::COMM)?,
+            exe: d(col::EXE)?,
+            path: d(col::PATH)?,
+            argv: list(col::ARGV),
+            flags: list(col::FLAGS),
+            syscall: d(col::SYSCALL)?,
+            capability: d(col::CAPABILITY)?,
+            domain: d(col::DOMAIN)?,
+            remote_addr: d(col::REMOTE_ADDR)?,
+            remote_port: typed(batch, col::REMOTE_PORT),
+            direction: d(col::DIRECTION)?,
+            protocol: d(col::PROTOCOL)?,
+            workload_name: d(col::WORKLOAD_NAME)?,
+            container: d(col::CONTAINER)?,
+            container_id: d(col::CONTAINER_ID)?,
+            label: d(col::LABEL)?,
+            scenario: d(col::SCENARIO)?,
+            run: d(col::RUN)?,
+            env,
+            pid: typed(batch, col::PID),
+            ppid: typed(batch, col::PPID),
+            uid: typed(batch, col::UID),
+            gid: typed(batch, col::GID),
+            cwd: d(col::CWD)?,
+            namespace: d(col::NAMESPACE)?,
+            workload_kind: d(col::WORKLOAD_KIND)?,
+            image: d(col::IMAGE)?,
+            image_digest: d(col::IMAGE_DIGEST)?,
+            first_seen: typed(batch, col::FIRST_SEEN),
+        })
+    }
+
+    /// The remote port of row `i`.
+    pub fn remote_port_at(&self, i: usize) -> Option<u16> {
+        self.remote_port
+            .as_ref()
+            .filter(|c| c.is_valid(i))
+            .map(|c| c.value(i))
+    }
+
+    /// The first-seen time of row `i`, nanoseconds since the epoch.
+    pub fn first_seen_at(&self, i: usize) -> Option<i64> {
+        self.first_seen
+            .as_ref()
+            .filter(|c| c.is_valid(i))
+            .map(|c| c.value(i))
+    }
+
+    /// A `u32` column's value at row `i`.
+    pub fn u32_at(col: &Option<UInt32Array>, i: usize) -> Option<u32> {
+        col.as_ref().filter(|c| c.is_valid(i)).map(|c| c.value(i))
+    }
+}
+
+/// A trace file opened for reading: its footer parsed once.
+pub struct OpenFile {
+    pub path: std::path::PathBuf,
+    meta: ArrowReaderMetadata,
+}
+
+impl OpenFile {
+    /// Opens `path` and reads its footer.
+    pub fn open(path: &Path) -> Result<OpenFile, ReplayError> {
+        let file = File::open(path).map_err(|e| ReplayError::Io {
+            path: path.into(),
+            source: e,
+        })?;
+        let meta = ArrowReaderMetadata::load(&file, Default::default())
+            .map_err(|e| ReplayError::decode(path, e))?;
+        Ok(OpenFile {
+            path: path.into(),
+            meta,
+        })
+    }
+
+    /// The number of row groups.
+    pub fn row_groups(&self) -> usize {
+        self.meta.metadata().num_row_groups()
+    }
+
+    /// Decodes the columns `names` (those the file has) of one row group and
+    /// hands each batch to `f`.
+    pub fn read_row_group(
+        &self,
+        row_group: usize,
+        names: &[&str],
+        mut f: impl FnMut(&RecordBatch) -> Result<(), ReplayError>,
+    ) -> Result<(), ReplayError> {
+        let err = |e: &dyn std::fmt::Display| ReplayError::decode(&self.path, e);
+        let schema = self.meta.schema();
+        let roots: Vec<usize> = names
+            .iter()
+            .filter_map(|n| schema.index_of(n).ok())
+            .collect();
+        let file = File::open(&self.path).map_err(|e| ReplayError::Io {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        let mask = ProjectionMask::roots(self.meta.parquet_schema(), roots);
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
+            .with_projection(mask)
+            .with_row_groups(vec![row_group])
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(|e| err(&e))?;
+        for batch in reader {
+            f(&batch.map_err(|e| err(&e))?)?;
+        }
+        Ok(())
+    }
+}
+
+/// Shared handle of the files of a dataset.
+pub type Files = Arc<Vec<OpenFile>>;

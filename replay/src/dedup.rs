@@ -1,0 +1,148 @@
+//! Upstream's alert de-duplication: one alert per (rule, container, unique
+//! id) where the unique id is the rule's `uniqueId` CEL expression.
+//!
+//! node-agent prints the md5 of that expression's value as `uniqueID` and
+//! drops repeats of the same triple for an hour. Replay has no clock
+//! window: every repeat within a container counts once. The container is
+//! its id when the trace has one, else the run and container name. Keys
+//! are first collected per batch as dictionary keys (cheap integers) and
+//! turned into strings once per distinct key.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use bob_trace::Kind;
+
+use crate::columns::Rows;
+use crate::eval::exec_path;
+use crate::rules::Rule;
+
+/// The value of a rule's `uniqueId` expression for row `i` (see the rule
+/// files, `spec.rules[].expressions.uniqueId`).
+pub fn unique_source(rule: Rule, rows: &Rows, i: usize) -> String {
+    let comm = rows.comm.get(i).unwrap_or("");
+    let path = rows.path.get(i).unwrap_or("");
+    let argv = rows.argv.get(i);
+    let exe = || {
+        let p = rows.path.get(i).or_else(|| rows.exe.get(i));
+        exec_path(p, argv.as_deref(), rows.comm.get(i))
+            .unwrap_or("")
+            .to_owned()
+    };
+    let addr = rows.remote_addr.get(i).unwrap_or("");
+    match rule {
+        Rule::R0001 => format!("{comm}_{}", exe()),
+        Rule::R0040 => format!("{comm}_{}_{}", exe(), argv.unwrap_or_default().join(" ")),
+        Rule::R0002 | Rule::R0010 => format!("{comm}_{path}"),
+        Rule::R0003 => rows.syscall.get(i).unwrap_or("").to_owned(),
+        Rule::R0004 => format!("{comm}_{}", rows.capability.get(i).unwrap_or("")),
+        Rule::R0005 => format!("{comm}_{}", rows.domain.get(i).unwrap_or("")),
+        Rule::R0006 | Rule::R0008 => comm.to_owned(),
+        Rule::R0007 => match rows.kind.get(i).and_then(Kind::parse) {
+            Some(Kind::Exec) => format!("exec_{comm}"),
+            _ => format!("network_{addr}"),
+        },
+        Rule::R0009 => format!("{comm}_bpf_5"),
+        Rule::R0011 => {
+            let port = rows.remote_port_at(i).unwrap_or(0);
+            let proto = rows.protocol.get(i).unwrap_or("").to_ascii_uppercase();
+            format!("{addr}_{port}_{proto}")
+        }
+    }
+}
+
+/// The container a de-duplication key names.
+pub fn container_ref(rows: &Rows, i: usize) -> String {
+    match rows.container_id.get(i) {
+        Some(id) => id.to_owned(),
+        None => format!(
+            "{}/{}",
+            rows.run.get(i).unwrap_or(""),
+            rows.container.get(i).unwrap_or("")
+        ),
+    }
+}
+
+type K = Option<u32>;
+
+/// A de-duplication key in dictionary keys of one batch.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DedupKey {
+    rule: u8,
+    container: (K, K, K),
+    values: (K, K, K),
+    text: Option<String>,
+}
+
+impl DedupKey {
+    /// The key of rule `rule` firing on row `i`.
+    pub fn of(rule: Rule, rows: &Rows, i: usize) -> DedupKey {
+        let k = |d: &crate::columns::Dict| d.key(i).map(|k| k as u32);
+        let container = match k(&rows.container_id) {
+            Some(id) => (Some(id), None, None),
+            None => (None, k(&rows.run), k(&rows.container)),
+        };
+        let comm = k(&rows.comm);
+        let (values, text) = match rule {
+            Rule::R0002 | Rule::R0010 => ((comm, k(&rows.path), None), None),
+            Rule::R0003 => ((k(&rows.syscall), None, None), None),
+            Rule::R0004 => ((comm, k(&rows.capability), None), None),
+            Rule::R0005 => ((comm, k(&rows.domain), None), None),
+            Rule::R0006 | Rule::R0008 | Rule::R0009 => ((comm, None, None), None),
+            _ => ((None, None, None), Some(unique_source(rule, rows, i))),
+        };
+        DedupKey {
+            rule: rule as u8,
+            container,
+            values,
+            text,
+        }
+    }
+}
+
+/// The distinct keys of one batch, each with a row that has it.
+#[derive(Default)]
+pub struct BatchKeys(HashMap<DedupKey, usize>);
+
+impl BatchKeys {
+    /// Records that row `i` has `key`.
+    pub fn insert(&mut self, key: DedupKey, i: usize) {
+        self.0.entry(key).or_insert(i);
+    }
+}
+
+/// Distinct alerts as (rule, container, unique id) strings.
+#[derive(Default)]
+pub struct Distinct(HashSet<(u8, String, String)>);
+
+impl Distinct {
+    /// Adds the keys of one batch.
+    pub fn absorb(&mut self, keys: BatchKeys, rows: &Rows) {
+        for (key, i) in keys.0 {
+            let rule = Rule::ALL[key.rule as usize];
+            self.0.insert((
+                key.rule,
+                container_ref(rows, i),
+                unique_source(rule, rows, i),
+            ));
+        }
+    }
+
+    /// Adds another set.
+    pub fn merge(&mut self, other: Distinct) {
+        if self.0.len() < other.0.len() {
+            let mine = std::mem::replace(&mut self.0, other.0);
+            self.0.extend(mine);
+        } else {
+            self.0.extend(other.0);
+        }
+    }
+
+    /// Distinct alerts per rule.
+    pub fn by_rule(&self) -> BTreeMap<Rule, u64> {
+        let mut out = BTreeMap::new();
+        for (r, _, _) in &self.0 {
+            *out.entry(Rule::ALL[*r as usize]).or_default() += 1;
+        }
+        out
+    }
+}
