@@ -71,15 +71,4 @@ impl Column {
                 .collect(),
         )
     }
-
-    /// The number at `row`, 0 for null.
-    pub fn u64(&self, row: usize) -> u64 {
-        match self {
-            Column::U64(a) => {
-                let n = a.as_primitive::<arrow::datatypes::UInt64Type>();
-                if n.is_valid(row) { n.value(row) } else { 0 }
-            }
-            _ => 0,
-        }
-    }
 }

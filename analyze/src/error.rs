@@ -13,10 +13,10 @@ pub enum AnalyzeError {
     Profile(#[from] bob_profile::ProfileError),
     /// DataFusion refused the query: usually the user's SQL or filter.
     #[error("query failed: {0}")]
-    Query(#[from] datafusion::error::DataFusionError),
+    Query(datafusion::error::DataFusionError),
     /// Formatting results failed.
     #[error("could not format results: {0}")]
-    Arrow(#[from] arrow::error::ArrowError),
+    Arrow(arrow::error::ArrowError),
     /// The input selects nothing or lacks what the job needs.
     #[error("{0}")]
     Input(String),
@@ -34,5 +34,19 @@ impl AnalyzeError {
             path: path.into(),
             source,
         }
+    }
+}
+
+// Conversions by hand: the message carries the cause, so it is not also
+// given as a `source` (which would print it twice in a chain).
+impl From<datafusion::error::DataFusionError> for AnalyzeError {
+    fn from(e: datafusion::error::DataFusionError) -> Self {
+        AnalyzeError::Query(e)
+    }
+}
+
+impl From<arrow::error::ArrowError> for AnalyzeError {
+    fn from(e: arrow::error::ArrowError) -> Self {
+        AnalyzeError::Arrow(e)
     }
 }

@@ -194,11 +194,6 @@ impl Cols {
     pub(crate) fn l(&self, name: &str, i: usize) -> Option<Vec<String>> {
         self.0.get(name).and_then(|c| c.list(i))
     }
-
-    /// The number in column `name` at row `i`.
-    pub(crate) fn n(&self, name: &str, i: usize) -> u64 {
-        self.0.get(name).map(|c| c.u64(i)).unwrap_or(0)
-    }
 }
 
 /// A finished superset: the profiles and what generalization did.

@@ -52,9 +52,8 @@ impl fmt::Display for ProfileError {
 
 impl std::error::Error for ProfileError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ProfileErrorKind::Io(e) => Some(e),
-            _ => None,
-        }
+        // The message already carries the cause; returning it here too
+        // would print it twice in an error chain.
+        None
     }
 }

@@ -1,4 +1,7 @@
 //! Errors of reading and writing traces; each names the file concerned.
+//!
+//! The message says what failed and with which file; the cause is the
+//! error's `source`, so a chain prints it once: `file: what: cause`.
 
 use std::path::PathBuf;
 
@@ -6,13 +9,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum TraceError {
     /// The file system refused (a missing directory, no permission, full disk).
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
     /// The file is not readable Parquet (truncated, corrupt or not Parquet).
-    #[error("{path}: not a readable Parquet file: {source}")]
+    #[error("{path}: not a readable Parquet file")]
     Parquet {
         path: PathBuf,
         source: parquet::errors::ParquetError,
@@ -22,7 +25,7 @@ pub enum TraceError {
     Version { path: PathBuf, message: String },
     /// An Arrow error while building or reading batches: a bug in bob unless
     /// the message says otherwise.
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Arrow {
         path: PathBuf,
         source: arrow::error::ArrowError,

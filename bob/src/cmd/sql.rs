@@ -72,6 +72,11 @@ impl ViewArgs {
     }
 }
 
+/// The rows supersets and deviations use unless told otherwise: not
+/// labelled `attack`, and not imported from alerts (an alert row is what a
+/// profile missed, not evidence of benign behaviour).
+pub const BENIGN_ROWS: &str = "label <> 'attack' AND alert_rule IS NULL";
+
 /// The format named on the command line.
 pub fn result_format(s: &str) -> ResultFormat {
     match s {

@@ -99,7 +99,7 @@ impl GeneralizeArgs {
 }
 
 pub fn run(args: SupersetArgs) -> anyhow::Result<ExitCode> {
-    let extra = (!args.include_attacks).then_some("label <> 'attack'");
+    let extra = (!args.include_attacks).then_some(super::sql::BENIGN_ROWS);
     let session = Session::open(&args.traces, &args.view.options(extra))?;
     let unions = superset::collect(&session)?;
     if unions.is_empty() {

@@ -134,7 +134,7 @@ pub fn import_alerts(
                 alerts::Line::Alert(e) => w.write(*e)?,
                 alerts::Line::Other => report.skipped += 1,
                 alerts::Line::Broken(why) => {
-                    tracing::warn!("{}: line {}: not JSON: {why}", file.display(), i + 1);
+                    tracing::debug!("{}: line {}: not JSON: {why}", file.display(), i + 1);
                     report.broken.push((file.clone(), i + 1, why));
                 }
             }
