@@ -14,6 +14,7 @@ pub mod error;
 pub mod event;
 pub mod import;
 pub mod schema;
+pub mod synth;
 pub mod time;
 pub mod writer;
 
