@@ -84,6 +84,8 @@ impl Policies {
 #[derive(Debug, Clone, Default)]
 pub struct ContainerModel {
     pub name: String,
+    /// `kubescape.io/workload-name` of its document, if set.
+    pub workload: Option<String>,
     pub process: Option<ProcessModel>,
     pub network: Option<NetworkModel>,
     pub policies: Policies,
@@ -96,8 +98,8 @@ pub struct ContainerModel {
 pub struct Candidate {
     /// How reports name it: the argument it was loaded from.
     pub name: String,
-    /// `kubescape.io/workload-name` of its first document, if set.
-    pub workload: Option<String>,
+    /// Every `kubescape.io/workload-name` of its documents.
+    pub workloads: Vec<String>,
     /// `metadata.name` of its first document, if set.
     pub profile: Option<String>,
     pub containers: Vec<ContainerModel>,
@@ -123,7 +125,7 @@ impl Candidate {
     pub fn from_documents(name: &str, docs: &[Bob]) -> Result<Candidate, ReplayError> {
         let mut c = Candidate {
             name: name.to_owned(),
-            workload: None,
+            workloads: Vec::new(),
             profile: None,
             containers: Vec::new(),
         };
@@ -131,26 +133,30 @@ impl Candidate {
             if c.profile.is_none() {
                 c.profile = bob.metadata().name.clone();
             }
-            if c.workload.is_none() {
-                c.workload = bob
-                    .metadata()
-                    .label("kubescape.io/workload-name")
-                    .map(Into::into);
+            let wl = bob
+                .metadata()
+                .label("kubescape.io/workload-name")
+                .map(str::to_owned);
+            if let Some(w) = &wl {
+                if !c.workloads.contains(w) {
+                    c.workloads.push(w.clone());
+                }
             }
             match bob {
                 Bob::ApplicationProfile(ap) => {
                     for k in ap.all_containers() {
-                        c.add_process(k.name.as_deref().unwrap_or(""), k);
+                        c.add_process(&wl, k.name.as_deref().unwrap_or(""), k);
                     }
                 }
                 Bob::ContainerProfile(cp) => {
                     let name = cp.container_name();
-                    c.add_process(&name, &cp.spec.container);
-                    c.add_network(&name, cp.spec.egress.as_deref());
+                    c.add_process(&wl, &name, &cp.spec.container);
+                    c.add_network(&wl, &name, cp.spec.egress.as_deref());
                 }
                 Bob::NetworkNeighborhood(nn) => {
                     for k in nn.all_containers() {
-                        c.add_network(k.name.as_deref().unwrap_or(""), k.egress.as_deref());
+                        let name = k.name.as_deref().unwrap_or("");
+                        c.add_network(&wl, name, k.egress.as_deref());
                     }
                 }
             }
@@ -164,12 +170,17 @@ impl Candidate {
         Ok(c)
     }
 
-    fn entry(&mut self, name: &str) -> &mut ContainerModel {
-        let i = match self.containers.iter().position(|c| c.name == name) {
+    fn entry(&mut self, workload: &Option<String>, name: &str) -> &mut ContainerModel {
+        let found = self
+            .containers
+            .iter()
+            .position(|c| c.name == name && &c.workload == workload);
+        let i = match found {
             Some(i) => i,
             None => {
                 let model = ContainerModel {
                     name: name.to_owned(),
+                    workload: workload.clone(),
                     ..Default::default()
                 };
                 self.containers.push(model);
@@ -179,8 +190,8 @@ impl Candidate {
         &mut self.containers[i]
     }
 
-    fn add_process(&mut self, name: &str, k: &Container) {
-        let model = self.entry(name);
+    fn add_process(&mut self, workload: &Option<String>, name: &str, k: &Container) {
+        let model = self.entry(workload, name);
         let p = model.process.get_or_insert_with(ProcessModel::default);
         p.syscalls.extend(k.syscalls().iter().cloned());
         p.capabilities.extend(
@@ -231,9 +242,14 @@ impl Candidate {
         model.source = Some(k.clone());
     }
 
-    fn add_network(&mut self, name: &str, egress: Option<&[NetworkNeighbor]>) {
+    fn add_network(
+        &mut self,
+        workload: &Option<String>,
+        name: &str,
+        egress: Option<&[NetworkNeighbor]>,
+    ) {
         let n = self
-            .entry(name)
+            .entry(workload, name)
             .network
             .get_or_insert_with(NetworkModel::default);
         for peer in egress.unwrap_or(&[]) {
@@ -245,21 +261,44 @@ impl Candidate {
         }
     }
 
-    /// The container that applies to a row naming `container` (see the
-    /// crate docs): by name, or the only one when the row names none.
-    pub fn container_index(&self, container: Option<&str>) -> Option<usize> {
+    /// The container that applies to a row of `workload` naming
+    /// `container`: the one of that name (and workload, where both are
+    /// set), or, for a row without a container name, the only container
+    /// of its workload.
+    pub fn container_index(
+        &self,
+        workload: Option<&str>,
+        container: Option<&str>,
+    ) -> Option<usize> {
+        let same_workload = |c: &ContainerModel| match (c.workload.as_deref(), workload) {
+            (Some(mine), Some(theirs)) => mine == theirs,
+            _ => true,
+        };
         match container {
-            Some(name) => self.containers.iter().position(|c| c.name == name),
-            None if self.containers.len() == 1 => Some(0),
-            None => None,
+            Some(name) => self
+                .containers
+                .iter()
+                .position(|c| c.name == name && same_workload(c)),
+            None => {
+                let mut of_workload = self
+                    .containers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| same_workload(c));
+                match (of_workload.next(), of_workload.next()) {
+                    (Some((i, _)), None) => Some(i),
+                    _ => None,
+                }
+            }
         }
     }
 
-    /// Whether the candidate applies to a row of `workload`: names are
-    /// compared only when both are set.
+    /// Whether the candidate applies to a row of `workload`: always when
+    /// either side has no workload name, else when one of its documents
+    /// is for that workload.
     pub fn covers_workload(&self, workload: Option<&str>) -> bool {
-        match (&self.workload, workload) {
-            (Some(mine), Some(theirs)) => mine == theirs,
+        match workload {
+            Some(w) if !self.workloads.is_empty() => self.workloads.iter().any(|m| m == w),
             _ => true,
         }
     }
@@ -291,7 +330,7 @@ spec:
     fn compiles_a_profile() {
         let bob = bob_profile::read_str(AP, Path::new("p.yaml")).unwrap();
         let c = Candidate::from_documents("p.yaml", &[bob]).unwrap();
-        assert_eq!(c.workload.as_deref(), Some("web"));
+        assert_eq!(c.workloads, ["web"]);
         let k = &c.containers[0];
         let p = k.process.as_ref().unwrap();
         assert!(p.capabilities.contains("NET_ADMIN"));
@@ -299,8 +338,10 @@ spec:
         assert!(k.network.is_none());
         assert!(k.policies.silenced(Some("curl")).contains(Rule::R0003));
         assert!(k.policies.silenced(None).contains(Rule::R0001));
-        assert_eq!(c.container_index(None), Some(0));
-        assert_eq!(c.container_index(Some("other")), None);
+        assert_eq!(c.container_index(None, None), Some(0));
+        assert_eq!(c.container_index(Some("web"), Some("app")), Some(0));
+        assert_eq!(c.container_index(Some("db"), Some("app")), None);
+        assert_eq!(c.container_index(None, Some("other")), None);
         assert!(c.covers_workload(Some("web")) && !c.covers_workload(Some("db")));
         assert!(c.covers_workload(None));
     }

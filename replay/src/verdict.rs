@@ -24,6 +24,7 @@ pub const RULES: u16 = RuleSet::ALL.0;
 
 const UNSET: u16 = u16::MAX;
 const NO_SLOT: i32 = -1;
+const OTHER: i32 = -2;
 
 /// A table of verdicts by (slot, key) for one dictionary.
 #[derive(Default)]
@@ -60,8 +61,9 @@ pub struct Evaluator<'a> {
     opts: &'a EvalOptions,
     enabled: u16,
     kinds: (Cache, Vec<Option<Kind>>),
+    /// Slots by `workload key * width + container key`.
     slots: Vec<i32>,
-    workloads: Vec<bool>,
+    width: usize,
     syscall: Cache,
     path: Cache,
     capability: Cache,
@@ -79,7 +81,7 @@ impl<'a> Evaluator<'a> {
             enabled: opts.enabled().0,
             kinds: (Cache::default(), Vec::new()),
             slots: Vec::new(),
-            workloads: Vec::new(),
+            width: 0,
             syscall: Cache::default(),
             path: Cache::default(),
             capability: Cache::default(),
@@ -98,18 +100,28 @@ impl<'a> Evaluator<'a> {
                 .map(|k| Kind::parse(rows.kind.value(k)))
                 .collect();
         }
-        // Container and workload dictionaries are small: recompute per batch.
+        // Container and workload dictionaries are small: a table of slots by
+        // (workload key, container key) per batch, the last index of each
+        // standing for null.
         let c = self.candidate;
-        self.slots.clear();
-        self.slots.extend((0..rows.container.values_len()).map(|k| {
-            c.container_index(Some(rows.container.value(k)))
-                .map_or(NO_SLOT, |i| i as i32)
-        }));
-        self.workloads.clear();
-        self.workloads.extend(
-            (0..rows.workload_name.values_len())
-                .map(|k| c.covers_workload(Some(rows.workload_name.value(k)))),
+        let (wn, cn) = (
+            rows.workload_name.values_len() + 1,
+            rows.container.values_len() + 1,
         );
+        self.width = cn;
+        self.slots.clear();
+        for w in 0..wn {
+            let wl = (w < wn - 1).then(|| rows.workload_name.value(w));
+            if !c.covers_workload(wl) {
+                self.slots.extend(std::iter::repeat_n(OTHER, cn));
+                continue;
+            }
+            for k in 0..cn {
+                let name = (k < cn - 1).then(|| rows.container.value(k));
+                self.slots
+                    .push(c.container_index(wl, name).map_or(NO_SLOT, |i| i as i32));
+            }
+        }
         self.syscall.prepare(&rows.syscall, n);
         self.path.prepare(&rows.path, n);
         self.capability.prepare(&rows.capability, n);
@@ -121,22 +133,15 @@ impl<'a> Evaluator<'a> {
     /// The slot of row `i`, or the verdict code of a row without one.
     #[inline]
     fn slot(&self, rows: &Rows, i: usize) -> Result<usize, u16> {
-        if let Some(w) = rows.workload_name.key(i) {
-            if !self.workloads[w] {
-                return Err(OTHER_WORKLOAD);
-            }
-        }
-        let slot = match rows.container.key(i) {
-            Some(k) => self.slots[k],
-            None => self
-                .candidate
-                .container_index(None)
-                .map_or(NO_SLOT, |i| i as i32),
-        };
-        if slot < 0 {
-            Err(NO_PROFILE)
-        } else {
-            Ok(slot as usize)
+        let w = rows
+            .workload_name
+            .key(i)
+            .unwrap_or(rows.workload_name.values_len());
+        let k = rows.container.key(i).unwrap_or(rows.container.values_len());
+        match self.slots[w * self.width + k] {
+            OTHER => Err(OTHER_WORKLOAD),
+            NO_SLOT => Err(NO_PROFILE),
+            slot => Ok(slot as usize),
         }
     }
 

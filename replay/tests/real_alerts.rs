@@ -23,7 +23,7 @@ use bob_replay::alert::AlertSink;
 use bob_replay::scan::{open_dataset, scan};
 use bob_replay::score::ScoreSink;
 use bob_replay::{Candidate, ReplayOptions, Semantics};
-use bob_trace::import::{import_alerts, ImportOptions};
+use bob_trace::import::{ImportOptions, import_alerts};
 use serde_json::Value;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/bob");
@@ -43,9 +43,15 @@ fn upstream(files: &[PathBuf]) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for f in files {
         for line in std::fs::read_to_string(f).unwrap().lines() {
-            let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
-            let Some(rule) = v["RuleID"].as_str() else { continue };
-            let sys = v["BaseRuntimeMetadata"]["arguments"]["syscall"].as_str().unwrap_or("");
+            let Ok(v) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            let Some(rule) = v["RuleID"].as_str() else {
+                continue;
+            };
+            let sys = v["BaseRuntimeMetadata"]["arguments"]["syscall"]
+                .as_str()
+                .unwrap_or("");
             out.insert((rule.to_owned(), sys.to_owned()));
         }
     }
@@ -61,10 +67,16 @@ fn upstream_syscall_alerts_fire_again() {
     import_alerts(&files, &dataset, &ImportOptions::default()).unwrap();
     let profile = Path::new(DATA).join("profiles/redis/bob6k3s.yaml");
     let candidates = vec![Candidate::load(profile.to_str().unwrap()).unwrap()];
-    let opts = ReplayOptions { alert_columns: true, ..Default::default() };
+    let opts = ReplayOptions {
+        alert_columns: true,
+        ..Default::default()
+    };
     let out = tmp.path().join("alerts.jsonl");
     let data = open_dataset(&dataset).unwrap();
-    let mut sink = (ScoreSink::new(&candidates, Semantics::Current), AlertSink::create(&out, &candidates, Semantics::Current).unwrap());
+    let mut sink = (
+        ScoreSink::new(&candidates, Semantics::Current),
+        AlertSink::create(&out, &candidates, Semantics::Current).unwrap(),
+    );
     scan(&data, &candidates, &opts, &mut sink).unwrap();
     let (scores, alerts) = sink;
     alerts.finish().unwrap();
@@ -75,10 +87,19 @@ fn upstream_syscall_alerts_fire_again() {
     let want_r0003: BTreeSet<_> = want.iter().filter(|(r, _)| r == "R0003").collect();
     let ours_r0003: BTreeSet<_> = ours.iter().filter(|(r, _)| r == "R0003").collect();
     assert_eq!(want_r0003.len(), 44, "distinct syscalls flagged upstream");
-    assert_eq!(ours_r0003, want_r0003, "every upstream R0003 fires again, and no other syscall");
+    assert_eq!(
+        ours_r0003, want_r0003,
+        "every upstream R0003 fires again, and no other syscall"
+    );
     assert!(want.iter().any(|(r, _)| r == "R1001"));
-    assert!(!ours.iter().any(|(r, _)| r != "R0003"), "only R0003 fires: {ours:?}");
-    assert_eq!(board.other_workload, 1, "the R1001 row is of another workload");
+    assert!(
+        !ours.iter().any(|(r, _)| r != "R0003"),
+        "only R0003 fires: {ours:?}"
+    );
+    assert_eq!(
+        board.other_workload, 1,
+        "the R1001 row is of another workload"
+    );
     assert_eq!(board.no_profile, 0);
     assert_eq!(board.alerts_by_rule.get("R0003"), Some(&73));
     assert!(!board.labelled, "alert logs carry no labels");
@@ -93,7 +114,10 @@ fn go_rule_names_match_the_logs() {
     import_alerts(&files[..1], &dataset, &ImportOptions::default()).unwrap();
     let profile = Path::new(DATA).join("profiles/redis/bob6k3s.yaml");
     let candidates = vec![Candidate::load(profile.to_str().unwrap()).unwrap()];
-    let mut opts = ReplayOptions { alert_columns: true, ..Default::default() };
+    let mut opts = ReplayOptions {
+        alert_columns: true,
+        ..Default::default()
+    };
     opts.eval.semantics = Semantics::GoRules;
     let out = tmp.path().join("alerts.jsonl");
     let data = open_dataset(&dataset).unwrap();
@@ -103,12 +127,27 @@ fn go_rule_names_match_the_logs() {
     let text = std::fs::read_to_string(&out).unwrap();
     let original = std::fs::read_to_string(&files[0]).unwrap();
     for (ours, theirs) in text.lines().zip(original.lines()) {
-        let (a, b): (Value, Value) = (serde_json::from_str(ours).unwrap(), serde_json::from_str(theirs).unwrap());
-        for field in ["alertName", "severity", "arguments", "infectedPID", "timestamp"] {
-            assert_eq!(a["BaseRuntimeMetadata"][field], b["BaseRuntimeMetadata"][field], "{field}");
+        let (a, b): (Value, Value) = (
+            serde_json::from_str(ours).unwrap(),
+            serde_json::from_str(theirs).unwrap(),
+        );
+        for field in [
+            "alertName",
+            "severity",
+            "arguments",
+            "infectedPID",
+            "timestamp",
+        ] {
+            assert_eq!(
+                a["BaseRuntimeMetadata"][field], b["BaseRuntimeMetadata"][field],
+                "{field}"
+            );
         }
         assert_eq!(a["RuleID"], b["RuleID"]);
         assert_eq!(a["message"], b["message"]);
-        assert_eq!(a["RuntimeK8sDetails"]["containerID"], b["RuntimeK8sDetails"]["containerID"]);
+        assert_eq!(
+            a["RuntimeK8sDetails"]["containerID"],
+            b["RuntimeK8sDetails"]["containerID"]
+        );
     }
 }

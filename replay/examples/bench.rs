@@ -1,0 +1,65 @@
+//! Replay speed beside the scan limit, on synthetic traces.
+//!
+//! `bench gen DIR ROWS` writes `DIR/dataset` (16 environments, seed 1) and
+//! one profile per workload to `DIR/profiles`. `bench run DIR` loads every
+//! profile as one candidate, then, alternately and twice each, only decodes
+//! the columns replay reads (the scan limit) and replays; it prints the
+//! best time of each and their ratio. Run it under `/usr/bin/time -v` for
+//! peak memory; `replay/bench/replay.sh` does all of that.
+
+use std::path::Path;
+use std::time::Duration;
+
+use bob_replay::scan::{decode_only, open_dataset, replay};
+use bob_replay::{Candidate, ReplayOptions};
+use bob_trace::synth::{generate, write_profiles, SynthOptions};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["gen", dir, rows] => {
+            let opts = SynthOptions { rows: rows.parse()?, ..Default::default() };
+            let dir = Path::new(dir);
+            let report = generate(&dir.join("dataset"), &opts)?;
+            write_profiles(&dir.join("profiles"), &opts)?;
+            println!("wrote {} rows in {} files", report.rows, report.files.len());
+        }
+        ["run", dir] => run(Path::new(dir))?,
+        _ => return Err("usage: bench gen DIR ROWS | bench run DIR".into()),
+    }
+    Ok(())
+}
+
+fn run(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let mut profiles: Vec<String> = std::fs::read_dir(dir.join("profiles"))?
+        .map(|e| e.map(|e| e.path().display().to_string()))
+        .collect::<Result<_, _>>()?;
+    profiles.sort();
+    let candidates = vec![Candidate::load(&profiles.join(","))?];
+    let files = open_dataset(&dir.join("dataset"))?;
+    let opts = ReplayOptions::default();
+    let (mut scan_best, mut replay_best) = (Duration::MAX, Duration::MAX);
+    let mut rows = 0;
+    let mut board = None;
+    for _ in 0..2 {
+        let s = decode_only(&files, &opts)?;
+        scan_best = scan_best.min(s.elapsed);
+        let (boards, r) = replay(&files, &candidates, &opts)?;
+        replay_best = replay_best.min(r.elapsed);
+        rows = r.rows;
+        board = boards.into_iter().next();
+    }
+    let rate = |d: Duration| rows as f64 / d.as_secs_f64();
+    println!("events:        {rows}");
+    println!("threads:       {}", rayon::current_num_threads());
+    println!("scan limit:    {:.3} s  {:.0} events/s", scan_best.as_secs_f64(), rate(scan_best));
+    println!("replay:        {:.3} s  {:.0} events/s", replay_best.as_secs_f64(), rate(replay_best));
+    println!("ratio:         {:.3} of the scan limit", scan_best.as_secs_f64() / replay_best.as_secs_f64());
+    if let Some(b) = board {
+        println!(
+            "alerts:        {} ({} distinct), tp {} fp {} fn {} tn {}",
+            b.alerts, b.distinct_alerts, b.confusion.tp, b.confusion.fp, b.confusion.fn_, b.confusion.tn
+        );
+    }
+    Ok(())
+}
