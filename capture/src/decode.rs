@@ -1,0 +1,372 @@
+//! Kernel records to trace rows.
+//!
+//! The decoder owns what user space adds to a record: the process's
+//! executable and working directory (kept per pid from exec and fork
+//! records, else read from `/proc`), relative open paths made absolute,
+//! the container identity and labels of the capture, and `--redact`.
+//!
+//! Relative paths are resolved when the record is read, not when the open
+//! happened: the kernel sends the identity of the cwd (its dentry), and the
+//! first time an identity is seen its path is read from `/proc/<pid>/cwd`
+//! and remembered, so a later `chdir` or the process's exit does not change
+//! the answer for that identity. A process that exits before its first
+//! relative open is read keeps the path relative; one that renames its cwd
+//! in between gets the new name. Paths relative to a directory descriptor
+//! are resolved through `/proc/<pid>/fd/<dfd>` with the same race.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
+
+use bob_trace::event::{ContainerRef, Process};
+use bob_trace::{Class, Environment, Event, Kind};
+use regex::Regex;
+
+use crate::abi::{self, direction, kind};
+use crate::clock::Clock;
+use crate::{dns, flags, syscalls};
+
+const AT_FDCWD: i32 = -100;
+const AF_INET6: u16 = 10;
+
+/// What every row of a capture carries besides the record itself.
+#[derive(Debug, Clone, Default)]
+pub struct Identity {
+    /// Container identity (`cgroup_id` is filled per row from the kernel).
+    pub container: ContainerRef,
+    pub run: Option<String>,
+    pub class: Class,
+    pub scenario: Option<String>,
+}
+
+/// A decoded row and its merge key (0 when the kernel did not merge it).
+pub struct Decoded {
+    pub event: Event,
+    pub dedup: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ProcInfo {
+    comm: Option<String>,
+    exe: Option<String>,
+    cwd: Option<String>,
+}
+
+/// Turns records into rows; keeps the per-process state they need.
+pub struct Decoder {
+    env: Arc<Environment>,
+    identity: Identity,
+    clock: Clock,
+    redact: Option<Regex>,
+    procs: HashMap<u32, ProcInfo>,
+    cwds: HashMap<u64, String>,
+}
+
+/// What `--redact` puts in place of a match.
+pub const REDACTED: &str = "[REDACTED]";
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(abi::c_str(b)).into_owned()
+}
+
+fn read_link(path: String) -> Option<String> {
+    std::fs::read_link(path)
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+/// Joins `rel` to the absolute `base`, dropping `.` and resolving `..`
+/// lexically.
+pub fn join(base: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in base.split('/').chain(rel.split('/')) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn addr(family: u16, bytes: &[u8; 16]) -> String {
+    if family == AF_INET6 {
+        IpAddr::V6(Ipv6Addr::from(*bytes)).to_string()
+    } else {
+        IpAddr::V4(Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3])).to_string()
+    }
+}
+
+fn protocol(p: u16) -> String {
+    match p {
+        6 => "TCP".into(),
+        17 => "UDP".into(),
+        132 => "SCTP".into(),
+        other => format!("IPPROTO_{other}"),
+    }
+}
+
+fn direction_name(d: u16) -> &'static str {
+    match d {
+        direction::OUTBOUND => "outbound",
+        direction::INBOUND => "inbound",
+        direction::BIND => "bind",
+        _ => "listen",
+    }
+}
+
+/// The exit code of a wait(2) status: the status, or 128 + the signal.
+fn exit_code(status: i32) -> i64 {
+    if status & 0x7f == 0 {
+        ((status >> 8) & 0xff) as i64
+    } else {
+        128 + (status & 0x7f) as i64
+    }
+}
+
+impl Decoder {
+    /// A decoder that stamps rows with `env` and `identity`.
+    pub fn new(
+        env: Arc<Environment>,
+        identity: Identity,
+        clock: Clock,
+        redact: Option<Regex>,
+    ) -> Self {
+        Decoder {
+            env,
+            identity,
+            clock,
+            redact,
+            procs: HashMap::new(),
+            cwds: HashMap::new(),
+        }
+    }
+
+    fn proc_info(&mut self, pid: u32) -> &mut ProcInfo {
+        self.procs.entry(pid).or_insert_with(|| ProcInfo {
+            comm: None,
+            exe: read_link(format!("/proc/{pid}/exe")),
+            cwd: read_link(format!("/proc/{pid}/cwd")),
+        })
+    }
+
+    fn base(&mut self, kind: Kind, h: &abi::Header) -> Event {
+        let comm = lossy(&h.comm);
+        let info = self.proc_info(h.pid);
+        info.comm = Some(comm.clone());
+        let (exe, cwd) = (info.exe.clone(), info.cwd.clone());
+        let mut e = Event::new(kind, self.env.clone());
+        let ts = self.clock.to_epoch(h.ts);
+        e.first_seen = Some(ts);
+        e.last_seen = Some(ts);
+        e.process = Process {
+            pid: Some(h.pid),
+            ppid: Some(h.ppid),
+            comm: Some(comm),
+            exe,
+            cwd,
+            uid: Some(h.uid),
+            gid: Some(h.gid),
+        };
+        e.container = self.identity.container.clone();
+        e.container.cgroup_id = Some(h.cgroup_id);
+        e.run = self.identity.run.clone();
+        e.class = self.identity.class;
+        e.scenario = self.identity.scenario.clone();
+        e
+    }
+
+    /// Decodes one ring-buffer record; `None` for a record this build does
+    /// not know or that is too short (a bug, logged at debug).
+    pub fn decode(&mut self, bytes: &[u8]) -> Option<Decoded> {
+        let h: abi::Header = abi::read(bytes)?;
+        let event = match h.kind {
+            kind::EXEC => self.exec(&abi::read(bytes)?),
+            kind::OPEN => self.open(&abi::read(bytes)?),
+            kind::NET => self.net(&abi::read(bytes)?),
+            kind::DNS => self.dns(&abi::read(bytes)?)?,
+            kind::CAP => self.cap(&abi::read(bytes)?),
+            kind::FORK => self.fork(&abi::read(bytes)?),
+            kind::EXIT => self.exit(&abi::read(bytes)?),
+            other => {
+                tracing::debug!(kind = other, len = bytes.len(), "unknown record");
+                return None;
+            }
+        };
+        Some(Decoded {
+            event,
+            dedup: h.dedup,
+        })
+    }
+
+    fn exec(&mut self, r: &abi::Exec) -> Event {
+        let pid = r.h.pid;
+        let mut path = lossy(&r.filename);
+        let cwd = read_link(format!("/proc/{pid}/cwd")).or_else(|| self.proc_info(pid).cwd.clone());
+        if !path.starts_with('/') {
+            if let Some(c) = &cwd {
+                path = join(c, &path);
+            }
+        }
+        let info = self.proc_info(pid);
+        info.exe = Some(path.clone());
+        info.cwd = cwd;
+        let len = (r.argv_len as usize).min(abi::ARGV_MAX);
+        let raw = &r.argv[..len];
+        let raw = raw.strip_suffix(&[0]).unwrap_or(raw);
+        let mut argv: Vec<String> = if raw.is_empty() {
+            Vec::new()
+        } else {
+            raw.split(|&b| b == 0)
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect()
+        };
+        if let Some(re) = &self.redact {
+            for a in &mut argv {
+                if re.is_match(a) {
+                    *a = re.replace_all(a, REDACTED).into_owned();
+                }
+            }
+        }
+        let mut e = self.base(Kind::Exec, &r.h);
+        e.process.exe = Some(path.clone());
+        e.path = Some(path);
+        e.argv = Some(argv);
+        e.argv_truncated = Some(r.flags & abi::EXEC_ARGV_TRUNCATED != 0);
+        e.ret = Some(0);
+        e
+    }
+
+    fn open(&mut self, r: &abi::Open) -> Event {
+        let pid = r.h.pid;
+        let raw = lossy(&r.path);
+        let path = if raw.starts_with('/') || raw.is_empty() {
+            raw
+        } else if r.dfd == AT_FDCWD {
+            let base = match self.cwds.get(&r.cwd) {
+                Some(c) => Some(c.clone()),
+                None => {
+                    let c = read_link(format!("/proc/{pid}/cwd"))
+                        .or_else(|| self.proc_info(pid).cwd.clone());
+                    if let Some(c) = &c {
+                        self.cwds.insert(r.cwd, c.clone());
+                    }
+                    c
+                }
+            };
+            base.map_or(raw.clone(), |b| join(&b, &raw))
+        } else {
+            read_link(format!("/proc/{pid}/fd/{}", r.dfd)).map_or(raw.clone(), |b| join(&b, &raw))
+        };
+        let mut e = self.base(Kind::Open, &r.h);
+        e.path = Some(path);
+        e.flags = Some(flags::names(r.flags));
+        e.ret = Some(r.ret);
+        e
+    }
+
+    fn net_fields(&self, e: &mut Event, r: &abi::Net) {
+        e.protocol = Some(protocol(r.protocol));
+        e.direction = Some(direction_name(r.direction).to_owned());
+        e.local_addr = Some(addr(r.family, &r.local_addr));
+        e.local_port = Some(r.local_port);
+        if matches!(r.direction, direction::OUTBOUND | direction::INBOUND) {
+            e.remote_addr = Some(addr(r.family, &r.remote_addr));
+            e.remote_port = Some(r.remote_port);
+        }
+    }
+
+    fn net(&mut self, r: &abi::Net) -> Event {
+        let mut e = self.base(Kind::Network, &r.h);
+        self.net_fields(&mut e, r);
+        e.ret = Some(r.ret);
+        e
+    }
+
+    fn dns(&mut self, r: &abi::Dns) -> Option<Event> {
+        let len = (r.len as usize).min(abi::DNS_MAX);
+        let q = dns::parse_query(&r.payload[..len])?;
+        let mut e = self.base(Kind::Dns, &r.n.h);
+        self.net_fields(&mut e, &r.n);
+        e.domain = Some(q.name);
+        e.dns_type = Some(q.qtype);
+        Some(e)
+    }
+
+    fn cap(&mut self, r: &abi::Cap) -> Event {
+        let mut e = self.base(Kind::Capability, &r.h);
+        e.capability = Some(match bob_profile::capability::name_of(r.cap as u32) {
+            Some(name) => name.to_owned(),
+            None => format!("CAP_{}", r.cap),
+        });
+        e.ret = Some(r.ret as i64);
+        e
+    }
+
+    fn fork(&mut self, r: &abi::Fork) -> Event {
+        let parent = self.proc_info(r.h.pid).clone();
+        self.procs.insert(r.child, parent);
+        let mut e = self.base(Kind::Fork, &r.h);
+        e.process.ppid = Some(r.h.pid);
+        e.process.pid = Some(r.child);
+        e
+    }
+
+    fn exit(&mut self, r: &abi::Exit) -> Event {
+        let mut e = self.base(Kind::Exit, &r.h);
+        e.ret = Some(exit_code(r.code));
+        e
+    }
+
+    /// The aggregated row of syscall `nr` of process `pid`.
+    pub fn syscall(&mut self, pid: u32, nr: u32, v: &abi::SysVal) -> Event {
+        let info = self.proc_info(pid).clone();
+        let mut e = Event::new(Kind::Syscall, self.env.clone());
+        e.first_seen = Some(self.clock.to_epoch(v.first));
+        e.last_seen = Some(self.clock.to_epoch(v.last.max(v.first)));
+        e.count = v.count.max(1);
+        e.process = Process {
+            pid: Some(pid),
+            comm: info.comm,
+            exe: info.exe,
+            cwd: info.cwd,
+            ..Process::default()
+        };
+        e.container = self.identity.container.clone();
+        e.run = self.identity.run.clone();
+        e.class = self.identity.class;
+        e.scenario = self.identity.scenario.clone();
+        e.syscall = Some(syscalls::name(nr).into_owned());
+        e
+    }
+
+    /// Adds `extra` repeats, the last at kernel time `last`, to a merged row.
+    pub fn add_repeats(&self, e: &mut Event, extra: u64, last: u64) {
+        if extra == 0 {
+            return;
+        }
+        e.count += extra;
+        let last = self.clock.to_epoch(last);
+        e.last_seen = Some(e.last_seen.map_or(last, |l| l.max(last)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_join_lexically() {
+        assert_eq!(join("/etc", "hostname"), "/etc/hostname");
+        assert_eq!(join("/usr/lib", "../share/./x"), "/usr/share/x");
+        assert_eq!(join("/", ".."), "/");
+    }
+
+    #[test]
+    fn exit_codes_follow_the_shell() {
+        assert_eq!(exit_code(3 << 8), 3);
+        assert_eq!(exit_code(9), 137);
+    }
+}

@@ -1,0 +1,72 @@
+//! `sh -c 'cat /etc/hostname; ls /etc'`: the exact exec rows with argv, and
+//! the opens of /etc/hostname and /etc with their flags.
+
+mod common;
+use common::*;
+
+#[test]
+fn shell_pipeline_records_execs_and_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let argv = ["/bin/sh", "-c", "cat /etc/hostname; ls /etc"];
+    let (summary, rows) = capture(options(dir.path(), &argv));
+    assert_no_drops(&summary);
+    for r in &rows {
+        eprintln!("{r:?}");
+    }
+    let execs: Vec<(String, Vec<String>)> = of_kind(&rows, "exec")
+        .iter()
+        .map(|r| (r.path.clone().unwrap(), r.argv.clone().unwrap()))
+        .collect();
+    let cat = which("cat");
+    let ls = which("ls");
+    assert_eq!(
+        execs,
+        vec![
+            ("/bin/sh".to_owned(), strs(&argv)),
+            (cat, strs(&["cat", "/etc/hostname"])),
+            (ls, strs(&["ls", "/etc"])),
+        ]
+    );
+    assert!(
+        of_kind(&rows, "exec")
+            .iter()
+            .all(|r| r.argv_truncated == Some(false) && r.ret == Some(0))
+    );
+    let opens = of_kind(&rows, "open");
+    let hostname = opens
+        .iter()
+        .find(|r| r.path.as_deref() == Some("/etc/hostname"))
+        .expect("open of /etc/hostname");
+    assert_eq!(hostname.flags.as_deref(), Some(&strs(&["O_RDONLY"])[..]));
+    assert!(hostname.ret.unwrap() >= 0);
+    assert_eq!(hostname.comm.as_deref(), Some("cat"));
+    let etc = opens
+        .iter()
+        .find(|r| r.path.as_deref() == Some("/etc"))
+        .expect("open of /etc");
+    assert_eq!(
+        etc.flags.as_deref(),
+        Some(&strs(&["O_RDONLY", "O_NONBLOCK", "O_DIRECTORY", "O_CLOEXEC"])[..])
+    );
+    assert_eq!(etc.comm.as_deref(), Some("ls"));
+    // Every row carries the container identity and the detected labels.
+    assert!(rows.iter().all(|r| r.container.as_deref() == Some("test")));
+    assert!(rows.iter().all(|r| r.kernel.is_some()));
+    // The process tree: two forks of sh, and three exits.
+    assert_eq!(of_kind(&rows, "fork").len(), 2);
+    assert_eq!(of_kind(&rows, "exit").len(), 3);
+    assert!(
+        of_kind(&rows, "syscall")
+            .iter()
+            .any(|r| r.syscall.as_deref() == Some("execve"))
+    );
+}
+
+/// The path sh finds for `name` by PATH search, as the kernel sees it.
+fn which(name: &str) -> String {
+    let path = std::env::var("PATH").unwrap_or_default();
+    path.split(':')
+        .map(|d| format!("{d}/{name}"))
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or_else(|| panic!("{name} not on PATH"))
+}
