@@ -12,13 +12,21 @@ use std::time::Duration;
 
 use bob_replay::scan::{decode_only, open_dataset, replay};
 use bob_replay::{Candidate, ReplayOptions};
-use bob_trace::synth::{generate, write_profiles, SynthOptions};
+use bob_trace::synth::{SynthOptions, generate, write_profiles};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["gen", dir, rows] => {
-            let opts = SynthOptions { rows: rows.parse()?, ..Default::default() };
+            let opts = SynthOptions {
+                rows: rows.parse()?,
+                ..Default::default()
+            };
             let dir = Path::new(dir);
             let report = generate(&dir.join("dataset"), &opts)?;
             write_profiles(&dir.join("profiles"), &opts)?;
@@ -52,13 +60,29 @@ fn run(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let rate = |d: Duration| rows as f64 / d.as_secs_f64();
     println!("events:        {rows}");
     println!("threads:       {}", rayon::current_num_threads());
-    println!("scan limit:    {:.3} s  {:.0} events/s", scan_best.as_secs_f64(), rate(scan_best));
-    println!("replay:        {:.3} s  {:.0} events/s", replay_best.as_secs_f64(), rate(replay_best));
-    println!("ratio:         {:.3} of the scan limit", scan_best.as_secs_f64() / replay_best.as_secs_f64());
+    println!(
+        "scan limit:    {:.3} s  {:.0} events/s",
+        scan_best.as_secs_f64(),
+        rate(scan_best)
+    );
+    println!(
+        "replay:        {:.3} s  {:.0} events/s",
+        replay_best.as_secs_f64(),
+        rate(replay_best)
+    );
+    println!(
+        "ratio:         {:.3} of the scan limit",
+        scan_best.as_secs_f64() / replay_best.as_secs_f64()
+    );
     if let Some(b) = board {
         println!(
             "alerts:        {} ({} distinct), tp {} fp {} fn {} tn {}",
-            b.alerts, b.distinct_alerts, b.confusion.tp, b.confusion.fp, b.confusion.fn_, b.confusion.tn
+            b.alerts,
+            b.distinct_alerts,
+            b.confusion.tp,
+            b.confusion.fp,
+            b.confusion.fn_,
+            b.confusion.tn
         );
     }
     Ok(())
