@@ -392,24 +392,25 @@ static __always_inline __u16 user_sockaddr(const void *uaddr, __u8 *addr,
 	return sa.sin6_family;
 }
 
+/* The address fields are read with their own sizes: BPF_CORE_READ_INTO
+ * would take the size of one array element. */
 static __always_inline void sock_local(struct sock *sk, struct bob_net *e)
 {
 	e->local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
 	if (e->family == AF_INET6)
-		BPF_CORE_READ_INTO(e->local_addr, sk,
-				   __sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(e->local_addr, 16,
+			      &sk->__sk_common.skc_v6_rcv_saddr);
 	else
-		BPF_CORE_READ_INTO(e->local_addr, sk,
-				   __sk_common.skc_rcv_saddr);
+		bpf_core_read(e->local_addr, 4, &sk->__sk_common.skc_rcv_saddr);
 }
 
 static __always_inline void sock_remote(struct sock *sk, struct bob_net *e)
 {
 	e->remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (e->family == AF_INET6)
-		BPF_CORE_READ_INTO(e->remote_addr, sk, __sk_common.skc_v6_daddr);
+		bpf_core_read(e->remote_addr, 16, &sk->__sk_common.skc_v6_daddr);
 	else
-		BPF_CORE_READ_INTO(e->remote_addr, sk, __sk_common.skc_daddr);
+		bpf_core_read(e->remote_addr, 4, &sk->__sk_common.skc_daddr);
 }
 
 static __always_inline __u64 net_key(struct bob_net *e)

@@ -212,3 +212,53 @@ pub fn assert_no_drops(s: &Summary) {
 pub fn strs(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
+
+/// The environment variable that turns the `common::helper` test of a test
+/// binary into a workload (see [`helper_argv`]).
+pub const HELPER_ENV: &str = "BOB_CAPTURE_TEST_HELPER";
+
+/// The argv that runs this test binary as a workload doing `action`.
+pub fn helper_argv(action: &str) -> Vec<String> {
+    let exe = std::env::current_exe()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    vec![
+        "/usr/bin/env".into(),
+        format!("{HELPER_ENV}={action}"),
+        exe,
+        "--exact".into(),
+        "common::helper".into(),
+        "--quiet".into(),
+        "--test-threads=1".into(),
+    ]
+}
+
+/// In a helper process, does what `HELPER_ENV` says; else nothing.
+///
+/// - `connect:PORT`: a TCP connect to 127.0.0.1:PORT, sends one line;
+/// - `dns:PORT:NAME:N`: sends the same A query for NAME to 127.0.0.1:PORT
+///   N times over UDP.
+#[test]
+fn helper() {
+    let Ok(action) = std::env::var(HELPER_ENV) else {
+        return;
+    };
+    let parts: Vec<&str> = action.split(':').collect();
+    match parts[..] {
+        ["connect", port] => {
+            use std::io::Write;
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port.parse().unwrap())).unwrap();
+            s.write_all(b"hello\n").unwrap();
+        }
+        ["dns", port, name, n] => {
+            let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            let port: u16 = port.parse().unwrap();
+            for i in 0..n.parse::<u16>().unwrap() {
+                let q = bob_capture::dns::encode_query(i + 1, name, 1);
+                sock.send_to(&q, ("127.0.0.1", port)).unwrap();
+            }
+        }
+        _ => panic!("unknown helper action {action}"),
+    }
+}
