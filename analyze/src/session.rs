@@ -101,7 +101,9 @@ impl Session {
             .as_deref()
             .map(|f| format!(" WHERE {f}"))
             .unwrap_or_default();
-        let view = format!("CREATE VIEW events AS SELECT *, {env} AS env FROM events_raw{filter}");
+        let view = format!(
+            "CREATE VIEW events AS SELECT * FROM (SELECT *, {env} AS env FROM events_raw) AS with_env{filter}"
+        );
         self.block_on(async {
             self.ctx
                 .register_listing_table("events_raw", &url, options, Some(schema()), None)
