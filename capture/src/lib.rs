@@ -24,4 +24,5 @@ pub mod target;
 
 pub use decode::Identity;
 pub use error::CaptureError;
+pub use regex::Regex;
 pub use session::{Drops, Options, Summary, Target, run, stop_on_signals};
