@@ -10,7 +10,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use bob_replay::scan::{decode_only, open_dataset, replay};
+use bob_replay::columns::Rows;
+use bob_replay::scan::{Position, Sink, decode_only, open_dataset, replay, scan};
 use bob_replay::{Candidate, ReplayOptions};
 use bob_trace::synth::{SynthOptions, generate, write_profiles};
 
@@ -38,6 +39,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Computes verdicts and drops them: evaluation cost without scoring.
+struct Verdicts;
+
+impl Sink for Verdicts {
+    type Part = u64;
+    fn part(&self) -> u64 {
+        0
+    }
+    fn batch(&self, part: &mut u64, _: Position, _: &Rows, v: &[Vec<u16>]) {
+        *part += v[0].iter().filter(|&&x| x != 0).count() as u64;
+    }
+    fn merge(&mut self, _: u64) -> Result<(), bob_replay::ReplayError> {
+        Ok(())
+    }
+}
+
 fn run(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut profiles: Vec<String> = std::fs::read_dir(dir.join("profiles"))?
         .map(|e| e.map(|e| e.path().display().to_string()))
@@ -46,12 +63,15 @@ fn run(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let candidates = vec![Candidate::load(&profiles.join(","))?];
     let files = open_dataset(&dir.join("dataset"))?;
     let opts = ReplayOptions::default();
-    let (mut scan_best, mut replay_best) = (Duration::MAX, Duration::MAX);
+    let (mut scan_best, mut replay_best, mut eval_best) =
+        (Duration::MAX, Duration::MAX, Duration::MAX);
     let mut rows = 0;
     let mut board = None;
     for _ in 0..2 {
         let s = decode_only(&files, &opts)?;
         scan_best = scan_best.min(s.elapsed);
+        let e = scan(&files, &candidates, &opts, &mut Verdicts)?;
+        eval_best = eval_best.min(e.elapsed);
         let (boards, r) = replay(&files, &candidates, &opts)?;
         replay_best = replay_best.min(r.elapsed);
         rows = r.rows;

@@ -86,19 +86,18 @@ pub const ALERT_COLUMNS: [&str; 11] = [
 #[derive(Clone)]
 pub struct Dict {
     keys: ScalarBuffer<i32>,
+    /// `None` when no row is null.
     nulls: Option<NullBuffer>,
     values: StringArray,
-    /// Whether every row is null (the file lacks the column).
-    absent: bool,
 }
 
 impl Dict {
-    fn absent() -> Dict {
+    /// A column the file lacks: `rows` nulls.
+    fn absent(rows: usize) -> Dict {
         Dict {
-            keys: ScalarBuffer::from(Vec::<i32>::new()),
-            nulls: None,
+            keys: ScalarBuffer::from(vec![0i32; rows]),
+            nulls: (rows > 0).then(|| NullBuffer::new_null(rows)),
             values: StringArray::from(Vec::<&str>::new()),
-            absent: true,
         }
     }
 
@@ -122,21 +121,28 @@ impl Dict {
             .ok_or("dictionary values are not utf8")?
             .clone();
         let keys = d.keys();
+        let nulls = keys.nulls().filter(|n| n.null_count() > 0).cloned();
         Ok(Dict {
             keys: keys.values().clone(),
-            nulls: keys.nulls().cloned(),
+            nulls,
             values,
-            absent: false,
         })
     }
 
     /// The key of row `i`, `None` when the row is null.
-    #[inline]
+    #[inline(always)]
     pub fn key(&self, i: usize) -> Option<usize> {
-        if self.absent || self.nulls.as_ref().is_some_and(|n| n.is_null(i)) {
-            return None;
+        match &self.nulls {
+            Some(n) if n.is_null(i) => None,
+            _ => Some(self.keys[i] as usize),
         }
-        Some(self.keys[i] as usize)
+    }
+
+    /// The key of row `i`, or [`Dict::values_len`] when the row is null:
+    /// an index into a table of `values_len() + 1` entries.
+    #[inline(always)]
+    pub fn key_or_null(&self, i: usize) -> usize {
+        self.key(i).unwrap_or(self.values.len())
     }
 
     /// The distinct values (some may be unused by any row).
@@ -162,10 +168,13 @@ impl Dict {
         (self.values.values().as_ptr() as usize, self.values.len())
     }
 
-    /// Whether every row has the same key (or all are null).
-    pub fn is_constant(&self, rows: usize) -> bool {
-        let first = if rows == 0 { None } else { self.key(0) };
-        (1..rows).all(|i| self.key(i) == first)
+    /// Whether every row certainly has the same value (one dictionary value
+    /// and no null, or every row null), without looking at the rows.
+    pub fn is_constant(&self) -> bool {
+        match &self.nulls {
+            None => self.values.len() <= 1,
+            Some(n) => n.null_count() == n.len(),
+        }
     }
 }
 
@@ -183,6 +192,41 @@ impl StrList {
         let v = list.value(i);
         let s = v.as_any().downcast_ref::<StringArray>()?;
         Some((0..s.len()).map(|j| s.value(j).to_owned()).collect())
+    }
+
+    /// A hash of row `i`'s list (0 for null), without allocating.
+    pub fn hash_at(&self, i: usize) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let Some(list) = self.0.as_ref().filter(|l| l.is_valid(i)) else {
+            return 0;
+        };
+        let (start, end) = (
+            list.value_offsets()[i] as usize,
+            list.value_offsets()[i + 1] as usize,
+        );
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let values = list.values().as_any().downcast_ref::<StringArray>();
+        for j in start..end {
+            values.map(|v| v.value(j)).hash(&mut h);
+        }
+        (end - start).hash(&mut h);
+        h.finish() | 1
+    }
+
+    /// Whether row `i`'s list equals `other` (both null counts as equal).
+    pub fn eq_at(&self, i: usize, other: Option<&[String]>) -> bool {
+        let list = self.0.as_ref().filter(|l| l.is_valid(i));
+        let (Some(list), Some(other)) = (list, other) else {
+            return list.is_none() && other.is_none();
+        };
+        let (start, end) = (
+            list.value_offsets()[i] as usize,
+            list.value_offsets()[i + 1] as usize,
+        );
+        let Some(values) = list.values().as_any().downcast_ref::<StringArray>() else {
+            return false;
+        };
+        end - start == other.len() && (start..end).zip(other).all(|(j, o)| values.value(j) == o)
     }
 }
 
@@ -234,7 +278,7 @@ impl Rows {
     pub fn from_batch(batch: &RecordBatch) -> Result<Rows, String> {
         let d = |name: &str| match batch.column_by_name(name) {
             Some(a) => Dict::from_array(a).map_err(|e| format!("column `{name}`: {e}")),
-            None => Ok(Dict::absent()),
+            None => Ok(Dict::absent(batch.num_rows())),
         };
         let list = |name: &str| StrList(typed::<ListArray>(batch, name));
         let env = [

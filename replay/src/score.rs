@@ -192,30 +192,22 @@ impl ScoreSink {
     }
 }
 
-/// Counts one row of `class` (1 benign, 2 attack) that did or did not alert.
-#[inline]
-fn tally(c: &mut Confusion, class: u8, alerted: bool) {
-    match (class, alerted) {
-        (1, false) => c.tn += 1,
-        (1, true) => c.fp += 1,
-        (2, false) => c.fn_ += 1,
-        (2, true) => c.tp += 1,
-        _ => {}
-    }
-}
-
-/// The class of each `label` value: 1 benign, 2 attack, 0 unknown.
+/// The class of each `label` value (and of null, last): 0 unknown,
+/// 1 benign, 2 attack.
 fn classes(rows: &Rows) -> Vec<u8> {
-    (0..rows.label.values_len())
+    let mut v: Vec<u8> = (0..rows.label.values_len())
         .map(|k| match rows.label.value(k) {
             "benign" => 1,
             "attack" => 2,
             _ => 0,
         })
-        .collect()
+        .collect();
+    v.push(0);
+    v
 }
 
-/// The environment of each row as a local id, and the ids' names.
+/// The environment of each row as a local id (empty when all rows share
+/// id 0), and the ids' names.
 fn environments(rows: &Rows) -> (Vec<u32>, Vec<String>) {
     let name = |i: usize| {
         let parts: Vec<&str> = rows.env.iter().filter_map(|d| d.get(i)).collect();
@@ -225,9 +217,9 @@ fn environments(rows: &Rows) -> (Vec<u32>, Vec<String>) {
             parts.join(" ")
         }
     };
-    if rows.len == 0 || rows.env.iter().all(|d| d.is_constant(rows.len)) {
+    if rows.len == 0 || rows.env.iter().all(|d| d.is_constant()) {
         return (
-            vec![0; rows.len],
+            Vec::new(),
             vec![if rows.len == 0 {
                 String::new()
             } else {
@@ -239,7 +231,7 @@ fn environments(rows: &Rows) -> (Vec<u32>, Vec<String>) {
     let mut names = Vec::new();
     let mut out = Vec::with_capacity(rows.len);
     for i in 0..rows.len {
-        let key: [Option<usize>; 7] = std::array::from_fn(|c| rows.env[c].key(i));
+        let key: [usize; 7] = std::array::from_fn(|c| rows.env[c].key_or_null(i));
         let id = *ids.entry(key).or_insert_with(|| {
             names.push(name(i));
             names.len() as u32 - 1
@@ -249,12 +241,13 @@ fn environments(rows: &Rows) -> (Vec<u32>, Vec<String>) {
     (out, names)
 }
 
-/// The scenario of each row as a local id (scenario key, else run key
-/// after them), and the number of ids.
+/// The scenario of row `i` as a local id: its scenario key, else the
+/// number of scenario values plus its run key (or the run null slot).
+#[inline(always)]
 fn scenario_id(rows: &Rows, i: usize) -> usize {
     match rows.scenario.key(i) {
         Some(k) => k,
-        None => rows.scenario.values_len() + rows.run.key(i).map_or(rows.run.values_len(), |k| k),
+        None => rows.scenario.values_len() + rows.run.key_or_null(i),
     }
 }
 
@@ -271,6 +264,10 @@ fn scenario_name(rows: &Rows, id: usize) -> String {
     }
 }
 
+/// Cells per (environment, scenario) in a batch histogram: class (3) x
+/// alerted (2).
+const CELLS: usize = 6;
+
 impl Sink for ScoreSink {
     type Part = Vec<PartScore>;
 
@@ -282,40 +279,33 @@ impl Sink for ScoreSink {
         let class_of = classes(rows);
         let (env_of, env_names) = environments(rows);
         let n_scen = rows.scenario.values_len() + rows.run.values_len() + 1;
+        let mut hist = vec![0u32; env_names.len() * n_scen * CELLS];
         for (p, v) in parts.iter_mut().zip(verdicts) {
-            let mut envs = vec![Counts::default(); env_names.len()];
-            let mut scen = vec![ScenarioScore::default(); n_scen];
-            let mut missing = vec![0u64; rows.container.values_len() + 1];
+            hist.iter_mut().for_each(|h| *h = 0);
+            let mut missing: Vec<u64> = Vec::new();
             let mut distinct = dedup::BatchKeys::default();
             p.events += rows.len as u64;
             for (i, &verdict) in v.iter().enumerate() {
-                if verdict & OTHER_WORKLOAD != 0 {
-                    p.other_workload += 1;
-                    continue;
-                }
-                p.evaluated += 1;
-                if verdict & NO_PROFILE != 0 {
-                    p.no_profile += 1;
-                    missing[rows.container.key(i).unwrap_or(rows.container.values_len())] += 1;
+                if verdict & (OTHER_WORKLOAD | NO_PROFILE) != 0 {
+                    if verdict & OTHER_WORKLOAD != 0 {
+                        p.other_workload += 1;
+                        continue;
+                    }
+                    missing.resize(rows.container.values_len() + 1, 0);
+                    missing[rows.container.key_or_null(i)] += 1;
                 }
                 let rules = verdict & RULES;
                 let alerted = rules != 0;
-                let class = rows.label.key(i).map_or(0, |k| class_of[k]);
-                let e = &mut envs[env_of[i] as usize];
-                let s = &mut scen[scenario_id(rows, i)];
-                e.events += 1;
-                s.events += 1;
-                tally(&mut p.confusion, class, alerted);
-                tally(&mut e.confusion, class, alerted);
-                match class {
-                    1 => s.benign_events += 1,
-                    2 => s.attack_events += 1,
-                    _ => {}
-                }
+                let env = if env_of.is_empty() {
+                    0
+                } else {
+                    env_of[i] as usize
+                };
+                let class = class_of[rows.label.key_or_null(i)] as usize;
+                hist[(env * n_scen + scenario_id(rows, i)) * CELLS
+                    + class * 2
+                    + alerted as usize] += 1;
                 if alerted {
-                    p.alerted_events += 1;
-                    e.alerted_events += 1;
-                    s.alerted_events += 1;
                     for r in Rule::ALL {
                         if rules & crate::RuleSet::of(r).0 != 0 {
                             p.by_rule[r as usize] += 1;
@@ -324,24 +314,14 @@ impl Sink for ScoreSink {
                     }
                 }
             }
-            for (id, c) in envs.iter().enumerate().filter(|(_, c)| c.events > 0) {
-                p.by_environment
-                    .entry(env_names[id].clone())
-                    .or_default()
-                    .add(c);
-            }
-            for (id, s) in scen.iter().enumerate().filter(|(_, s)| s.events > 0) {
-                p.by_scenario
-                    .entry(scenario_name(rows, id))
-                    .or_default()
-                    .add(s);
-            }
+            fold_histogram(p, &hist, &env_names, n_scen, rows);
             for (k, &n) in missing.iter().enumerate().filter(|(_, n)| **n > 0) {
                 let name = if k < rows.container.values_len() {
                     rows.container.value(k)
                 } else {
                     "(unnamed)"
                 };
+                p.no_profile += n;
                 *p.missing.entry(name.to_owned()).or_default() += n;
             }
             p.distinct.absorb(distinct, rows);
@@ -371,6 +351,57 @@ impl Sink for ScoreSink {
             acc.distinct.merge(p.distinct);
         }
         Ok(())
+    }
+}
+
+/// Adds a batch histogram to the partial counts.
+fn fold_histogram(
+    p: &mut PartScore,
+    hist: &[u32],
+    env_names: &[String],
+    n_scen: usize,
+    rows: &Rows,
+) {
+    for (env, env_name) in env_names.iter().enumerate() {
+        let mut e = Counts::default();
+        for scen in 0..n_scen {
+            let cells = &hist[(env * n_scen + scen) * CELLS..][..CELLS];
+            if cells.iter().all(|&c| c == 0) {
+                continue;
+            }
+            let n = |class: usize, alerted: usize| u64::from(cells[class * 2 + alerted]);
+            let c = Confusion {
+                tp: n(2, 1),
+                fp: n(1, 1),
+                fn_: n(2, 0),
+                tn: n(1, 0),
+            };
+            let events: u64 = cells.iter().map(|&x| u64::from(x)).sum();
+            let alerted = n(0, 1) + n(1, 1) + n(2, 1);
+            e.events += events;
+            e.alerted_events += alerted;
+            e.confusion.add(&c);
+            let s = ScenarioScore {
+                events,
+                alerted_events: alerted,
+                attack_events: n(2, 0) + n(2, 1),
+                benign_events: n(1, 0) + n(1, 1),
+                ..Default::default()
+            };
+            p.by_scenario
+                .entry(scenario_name(rows, scen))
+                .or_default()
+                .add(&s);
+        }
+        if e.events > 0 {
+            p.evaluated += e.events;
+            p.alerted_events += e.alerted_events;
+            p.confusion.add(&e.confusion);
+            p.by_environment
+                .entry(env_name.clone())
+                .or_default()
+                .add(&e);
+        }
     }
 }
 

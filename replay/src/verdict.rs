@@ -8,6 +8,8 @@
 //! batch to the next while the dictionary stays the same, which it does
 //! within a Parquet row group.
 
+use std::collections::HashMap;
+
 use bob_trace::Kind;
 
 use crate::candidate::Candidate;
@@ -70,7 +72,12 @@ pub struct Evaluator<'a> {
     domain: Cache,
     address: Cache,
     silenced: Cache,
+    exec_ids: [(usize, usize); 3],
+    execs: HashMap<ExecKey, Vec<(Option<Vec<String>>, u16)>>,
 }
+
+/// (slot, path key, exe key, comm key, argv hash).
+type ExecKey = (usize, usize, usize, usize, u64);
 
 impl<'a> Evaluator<'a> {
     /// An evaluator of `candidate` with empty caches.
@@ -88,6 +95,8 @@ impl<'a> Evaluator<'a> {
             domain: Cache::default(),
             address: Cache::default(),
             silenced: Cache::default(),
+            exec_ids: [(0, 0); 3],
+            execs: HashMap::new(),
         }
     }
 
@@ -158,6 +167,40 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// An exec's verdict, cached by (slot, path, exe, comm, argv) so that
+    /// argv is only copied out of the batch once per distinct exec.
+    fn exec(&mut self, rows: &Rows, i: usize, slot: usize) -> u16 {
+        let ids = [
+            rows.path.values_id(),
+            rows.exe.values_id(),
+            rows.comm.values_id(),
+        ];
+        if self.exec_ids != ids {
+            self.exec_ids = ids;
+            self.execs.clear();
+        }
+        let key = (
+            slot,
+            rows.path.key_or_null(i),
+            rows.exe.key_or_null(i),
+            rows.comm.key_or_null(i),
+            rows.argv.hash_at(i),
+        );
+        let bucket = self.execs.entry(key).or_default();
+        if let Some((_, v)) = bucket
+            .iter()
+            .find(|(argv, _)| rows.argv.eq_at(i, argv.as_deref()))
+        {
+            return *v;
+        }
+        let argv = rows.argv.get(i);
+        let path = rows.path.get(i).or_else(|| rows.exe.get(i));
+        let c = &self.candidate.containers[slot];
+        let v = eval::exec(c, path, argv.as_deref(), rows.comm.get(i)).0;
+        bucket.push((argv, v));
+        v
+    }
+
     #[inline]
     fn row(&mut self, rows: &Rows, i: usize, slot: usize) -> u16 {
         let Some(kind) = rows.kind.key(i).and_then(|k| self.kinds.1[k]) else {
@@ -184,11 +227,7 @@ impl<'a> Evaluator<'a> {
                 }),
                 None => 0,
             },
-            Kind::Exec => {
-                let argv = rows.argv.get(i);
-                let path = rows.path.get(i).or_else(|| rows.exe.get(i));
-                eval::exec(c, path, argv.as_deref(), rows.comm.get(i)).0
-            }
+            Kind::Exec => self.exec(rows, i, slot),
             Kind::Capability => match rows.capability.key(i) {
                 Some(k) => self
                     .capability
