@@ -130,6 +130,8 @@ pub fn render(
         "path": s(&rows.exe).unwrap_or(exe),
     });
     let timestamp = rows.first_seen_at(i).map(rfc3339);
+    let slot = candidate.container_index(rows.workload_name.get(i), rows.container.get(i));
+    let profile = slot.and_then(|k| candidate.containers[k].profile.clone());
     json!({
         "BaseRuntimeMetadata": {
             "alertName": rule.name(semantics),
@@ -138,7 +140,7 @@ pub fn render(
             "severity": rule.severity(semantics),
             "timestamp": timestamp,
             "uniqueID": crate::md5::hex(unique_source(rule, rows, i).as_bytes()),
-            "profileMetadata": {"name": candidate.profile, "failOnProfile": true, "type": 0},
+            "profileMetadata": {"name": profile, "failOnProfile": true, "type": 0},
         },
         "RuleID": rule.id(),
         "RuntimeK8sDetails": Value::Object(k8s),

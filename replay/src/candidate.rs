@@ -86,6 +86,8 @@ pub struct ContainerModel {
     pub name: String,
     /// `kubescape.io/workload-name` of its document, if set.
     pub workload: Option<String>,
+    /// `metadata.name` of its document, if set.
+    pub profile: Option<String>,
     pub process: Option<ProcessModel>,
     pub network: Option<NetworkModel>,
     pub policies: Policies,
@@ -100,8 +102,6 @@ pub struct Candidate {
     pub name: String,
     /// Every `kubescape.io/workload-name` of its documents.
     pub workloads: Vec<String>,
-    /// `metadata.name` of its first document, if set.
-    pub profile: Option<String>,
     pub containers: Vec<ContainerModel>,
 }
 
@@ -126,13 +126,10 @@ impl Candidate {
         let mut c = Candidate {
             name: name.to_owned(),
             workloads: Vec::new(),
-            profile: None,
             containers: Vec::new(),
         };
         for bob in docs {
-            if c.profile.is_none() {
-                c.profile = bob.metadata().name.clone();
-            }
+            let profile = bob.metadata().name.clone();
             let wl = bob
                 .metadata()
                 .label("kubescape.io/workload-name")
@@ -145,18 +142,18 @@ impl Candidate {
             match bob {
                 Bob::ApplicationProfile(ap) => {
                     for k in ap.all_containers() {
-                        c.add_process(&wl, k.name.as_deref().unwrap_or(""), k);
+                        c.add_process(&wl, &profile, k.name.as_deref().unwrap_or(""), k);
                     }
                 }
                 Bob::ContainerProfile(cp) => {
                     let name = cp.container_name();
-                    c.add_process(&wl, &name, &cp.spec.container);
-                    c.add_network(&wl, &name, cp.spec.egress.as_deref());
+                    c.add_process(&wl, &profile, &name, &cp.spec.container);
+                    c.add_network(&wl, &profile, &name, cp.spec.egress.as_deref());
                 }
                 Bob::NetworkNeighborhood(nn) => {
                     for k in nn.all_containers() {
                         let name = k.name.as_deref().unwrap_or("");
-                        c.add_network(&wl, name, k.egress.as_deref());
+                        c.add_network(&wl, &profile, name, k.egress.as_deref());
                     }
                 }
             }
@@ -170,7 +167,12 @@ impl Candidate {
         Ok(c)
     }
 
-    fn entry(&mut self, workload: &Option<String>, name: &str) -> &mut ContainerModel {
+    fn entry(
+        &mut self,
+        workload: &Option<String>,
+        profile: &Option<String>,
+        name: &str,
+    ) -> &mut ContainerModel {
         let found = self
             .containers
             .iter()
@@ -181,6 +183,7 @@ impl Candidate {
                 let model = ContainerModel {
                     name: name.to_owned(),
                     workload: workload.clone(),
+                    profile: profile.clone(),
                     ..Default::default()
                 };
                 self.containers.push(model);
@@ -190,8 +193,14 @@ impl Candidate {
         &mut self.containers[i]
     }
 
-    fn add_process(&mut self, workload: &Option<String>, name: &str, k: &Container) {
-        let model = self.entry(workload, name);
+    fn add_process(
+        &mut self,
+        workload: &Option<String>,
+        profile: &Option<String>,
+        name: &str,
+        k: &Container,
+    ) {
+        let model = self.entry(workload, profile, name);
         let p = model.process.get_or_insert_with(ProcessModel::default);
         p.syscalls.extend(k.syscalls().iter().cloned());
         p.capabilities.extend(
@@ -245,11 +254,12 @@ impl Candidate {
     fn add_network(
         &mut self,
         workload: &Option<String>,
+        profile: &Option<String>,
         name: &str,
         egress: Option<&[NetworkNeighbor]>,
     ) {
         let n = self
-            .entry(workload, name)
+            .entry(workload, profile, name)
             .network
             .get_or_insert_with(NetworkModel::default);
         for peer in egress.unwrap_or(&[]) {
@@ -293,6 +303,12 @@ impl Candidate {
         }
     }
 
+    /// How reports print the candidate: its name, shortened to the first
+    /// file and a count when it is a list of files.
+    pub fn display_name(&self) -> String {
+        display_name(&self.name)
+    }
+
     /// Whether the candidate applies to a row of `workload`: always when
     /// either side has no workload name, else when one of its documents
     /// is for that workload.
@@ -301,6 +317,15 @@ impl Candidate {
             Some(w) if !self.workloads.is_empty() => self.workloads.iter().any(|m| m == w),
             _ => true,
         }
+    }
+}
+
+/// `a.yaml,b.yaml,c.yaml` as `a.yaml (+2 files)`.
+pub fn display_name(spec: &str) -> String {
+    let files: Vec<&str> = spec.split(',').filter(|f| !f.trim().is_empty()).collect();
+    match files.as_slice() {
+        [first, _, ..] => format!("{first} (+{} files)", files.len() - 1),
+        _ => spec.to_owned(),
     }
 }
 

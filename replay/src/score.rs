@@ -176,7 +176,7 @@ impl ScoreSink {
             .iter()
             .map(|c| {
                 let b = Scoreboard {
-                    candidate: c.name.clone(),
+                    candidate: c.display_name(),
                     semantics: semantics.as_str(),
                     ..Default::default()
                 };

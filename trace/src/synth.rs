@@ -387,9 +387,12 @@ fn workloads(opts: &SynthOptions) -> Vec<Workload> {
 /// The environment of index `e` (0 to 15).
 pub fn environment(e: usize) -> Environment {
     let mut env = Environment::default();
-    env.set("os", OS[e % 4]);
-    env.set("distribution", OS[e % 4].split('-').next().unwrap_or(""));
-    env.set("k8s_distribution", K8S[(e / 4) % 4]);
+    env.set("os", OS[(e / 4) % 4]);
+    env.set(
+        "distribution",
+        OS[(e / 4) % 4].split('-').next().unwrap_or(""),
+    );
+    env.set("k8s_distribution", K8S[e % 4]);
     env.set("k8s_version", VERSIONS[(e * 3 + e / 4) % 5]);
     env.set("kernel", KERNELS[(e + e / 4) % 4]);
     env.set("arch", if e % 8 == 7 { "arm64" } else { "amd64" });
