@@ -94,6 +94,34 @@ static __always_inline void count_drop(__u32 slot)
 		*n += 1;
 }
 
+/*
+ * Where exec and open records are built: they end in a large buffer
+ * (argv, path) of which only the used part is copied to the ring, so that
+ * a typical open takes about 100 bytes of ring instead of 600.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bob_exec);
+} scratch SEC(".maps");
+
+/* Sends the first `len` bytes of the record `e` built in `scratch`. */
+static __always_inline void output(void *e, __u64 len)
+{
+	if (len > sizeof(struct bob_exec))
+		len = sizeof(struct bob_exec);
+	if (bpf_ringbuf_output(&events, e, len, 0))
+		count_drop(BOB_DROP_EVENTS);
+}
+
+static __always_inline void *scratch_record(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
 static __always_inline __u64 *pid_word(__u32 tgid)
 {
 	__u32 idx = (tgid >> 6) & (BOB_PID_WORDS - 1);
@@ -196,11 +224,9 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid,
 
 	if (!is_traced(current_tgid()))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_drop(BOB_DROP_EVENTS);
+	e = scratch_record();
+	if (!e)
 		return 0;
-	}
 	fill_header(&e->h, BOB_EV_EXEC);
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename),
 				  BPF_CORE_READ(bprm, filename));
@@ -216,7 +242,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid,
 	if (len > 0 && len <= BOB_ARGV_MAX &&
 	    bpf_probe_read_user(e->argv, len, (void *)start) == 0)
 		e->argv_len = len;
-	bpf_ringbuf_submit(e, 0);
+	output(e, sizeof(*e) - BOB_ARGV_MAX + e->argv_len);
 	return 0;
 }
 
@@ -317,11 +343,9 @@ static __noinline int on_open(struct pt_regs *regs, __u32 nr, long ret)
 				    (void *)BPF_CORE_READ(regs, dx));
 		break;
 	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_drop(BOB_DROP_EVENTS);
+	e = scratch_record();
+	if (!e)
 		return 0;
-	}
 	fill_header(&e->h, BOB_EV_OPEN);
 	e->ret = ret;
 	e->dfd = dfd;
@@ -346,11 +370,8 @@ static __noinline int on_open(struct pt_regs *regs, __u32 nr, long ret)
 		key ^= (__u8)e->path[i];
 		key *= FNV_PRIME;
 	}
-	if (merge(&e->h, key)) {
-		bpf_ringbuf_discard(e, 0);
-		return 0;
-	}
-	bpf_ringbuf_submit(e, 0);
+	if (!merge(&e->h, key))
+		output(e, sizeof(*e) - BOB_PATH_MAX + (n & (2 * BOB_PATH_MAX - 1)));
 	return 0;
 }
 

@@ -233,6 +233,30 @@ pub fn read<T: Plain>(bytes: &[u8]) -> Option<T> {
     Some(unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast::<T>()) })
 }
 
+/// Reads a `T` from a record that may end early: exec and open records are
+/// sent without the unused tail of their last buffer (argv, path), and the
+/// missing bytes read as zero. `None` when `bytes` is shorter than `min`.
+pub fn read_prefix<T: Plain>(bytes: &[u8], min: usize) -> Option<T> {
+    if bytes.len() < min {
+        return None;
+    }
+    let n = bytes.len().min(size_of::<T>());
+    let mut value = std::mem::MaybeUninit::<T>::zeroed();
+    // SAFETY: `n` bytes fit in both the source (checked against its length)
+    // and the destination (at most `size_of::<T>()`); the regions cannot
+    // overlap; all-zero bytes and then any bytes are a valid `T` because
+    // `T: Plain`.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), value.as_mut_ptr().cast::<u8>(), n);
+        Some(value.assume_init())
+    }
+}
+
+/// Bytes of an exec record before its argv buffer.
+pub const EXEC_FIXED: usize = size_of::<Exec>() - ARGV_MAX;
+/// Bytes of an open record before its path buffer.
+pub const OPEN_FIXED: usize = size_of::<Open>() - PATH_MAX;
+
 /// The bytes of a NUL-terminated C string in `buf`, without the NUL.
 pub fn c_str(buf: &[u8]) -> &[u8] {
     let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
@@ -251,6 +275,15 @@ mod tests {
         b[4] = 7;
         let h = read::<Header>(&b).unwrap();
         assert_eq!((h.kind, h.pid), (2, 7));
+    }
+
+    #[test]
+    fn short_open_records_are_padded() {
+        let mut b = vec![0u8; OPEN_FIXED + 3];
+        b[OPEN_FIXED..].copy_from_slice(b"/a\0");
+        let r = read_prefix::<Open>(&b, OPEN_FIXED).unwrap();
+        assert_eq!(c_str(&r.path), b"/a");
+        assert!(read_prefix::<Open>(&b[..OPEN_FIXED - 1], OPEN_FIXED).is_none());
     }
 
     #[test]

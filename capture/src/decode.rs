@@ -183,8 +183,8 @@ impl Decoder {
     pub fn decode(&mut self, bytes: &[u8]) -> Option<Decoded> {
         let h: abi::Header = abi::read(bytes)?;
         let event = match h.kind {
-            kind::EXEC => self.exec(&abi::read(bytes)?),
-            kind::OPEN => self.open(&abi::read(bytes)?),
+            kind::EXEC => self.exec(&abi::read_prefix(bytes, abi::EXEC_FIXED)?),
+            kind::OPEN => self.open(&abi::read_prefix(bytes, abi::OPEN_FIXED)?),
             kind::NET => self.net(&abi::read(bytes)?),
             kind::DNS => self.dns(&abi::read(bytes)?)?,
             kind::CAP => self.cap(&abi::read(bytes)?),
