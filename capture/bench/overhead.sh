@@ -12,45 +12,54 @@
 # dd's own timing ("copied, X s") is used, so loading the programs is not
 # counted. Each figure is the best of $REPEAT runs (default 5).
 #
-# Usage: capture/bench/overhead.sh   (from the repository root)
+# Usage: capture/bench/overhead.sh   (from the repository root; as root)
+#        REPEAT=9 OPENS=500000 BOB_BIN=target/release/bob capture/bench/overhead.sh
 set -eu
 REPEAT=${REPEAT:-5}
 COUNT=500000
 SYSCALLS=$((COUNT * 2))	# one read and one write per block
 OPENS=${OPENS:-200000}
 
-cargo build --release -q -p bob
-BOB=$(pwd)/target/release/bob
+# BOB_BIN=path uses a binary built before instead of building one.
+if [ -n "${BOB_BIN:-}" ]; then
+	BOB=$BOB_BIN
+else
+	cargo build --release -q -p bob
+	BOB=$(pwd)/target/release/bob
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Seconds dd reports for copying, best of $REPEAT; "$@" prefixes dd.
+# Seconds dd reports for copying; "$@" prefixes dd.
 dd_secs() {
-	best=""
-	i=0
-	while [ $i -lt "$REPEAT" ]; do
-		s=$("$@" dd if=/dev/zero of=/dev/null bs=1 count=$COUNT 2>&1 |
-			sed -n 's/.*copied, \([0-9.e-]*\) s.*/\1/p' | tail -1)
-		best=$(python3 -c "import sys; a=sys.argv[1:]; print(min(float(x) for x in a if x))" $best $s)
-		i=$((i + 1))
-	done
-	echo "$best"
+	"$@" dd if=/dev/zero of=/dev/null bs=1 count=$COUNT 2>&1 |
+		sed -n 's/.*copied, \([0-9.e-]*\) s.*/\1/p' | tail -1
 }
 
 capture() {
 	"$BOB" -q capture -o "$work/ds" --run "r$$-$(date +%s%N)" -- "$@"
 }
 
-base=$(dd_secs)
-traced=$(dd_secs capture)
-
-# An untraced dd while bob traces a sleeping process.
-"$BOB" -q capture -o "$work/ds" --run idle -- sleep 600 &
-bobpid=$!
-while [ ! -e "$work/ds/source=capture/.idle.parquet.tmp" ]; do sleep 0.05; done
-untraced=$(dd_secs)
-kill -INT $bobpid
-wait $bobpid || true
+# The three measurements are interleaved, so that a change in the load of
+# the machine affects all three alike; the best of each is kept.
+base="" traced="" untraced=""
+i=0
+while [ $i -lt "$REPEAT" ]; do
+	base="$base $(dd_secs)"
+	traced="$traced $(dd_secs capture)"
+	# An untraced dd while bob traces a sleeping process.
+	"$BOB" -q capture -o "$work/ds" --run idle$i -- sleep 600 2>/dev/null &
+	bobpid=$!
+	while [ ! -e "$work/ds/source=capture/.idle$i.parquet.tmp" ]; do sleep 0.05; done
+	untraced="$untraced $(dd_secs)"
+	kill -INT $bobpid
+	wait $bobpid || true
+	i=$((i + 1))
+done
+best() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
+base=$(best $base)
+traced=$(best $traced)
+untraced=$(best $untraced)
 
 # Distinct failing opens: one record each, nothing to merge.
 cat > "$work/opens.py" <<PY
