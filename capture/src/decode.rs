@@ -205,10 +205,8 @@ impl Decoder {
         let pid = r.h.pid;
         let mut path = lossy(&r.filename);
         let cwd = read_link(format!("/proc/{pid}/cwd")).or_else(|| self.proc_info(pid).cwd.clone());
-        if !path.starts_with('/') {
-            if let Some(c) = &cwd {
-                path = join(c, &path);
-            }
+        if let Some(c) = cwd.as_deref().filter(|_| !path.starts_with('/')) {
+            path = join(c, &path);
         }
         let info = self.proc_info(pid);
         info.exe = Some(path.clone());

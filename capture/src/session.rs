@@ -191,20 +191,20 @@ pub fn run(opts: Options, stop: &AtomicBool) -> Result<Summary, CaptureError> {
             interrupted = true;
             break;
         }
-        if let Some(c) = child.as_mut() {
-            if let Some(s) = c.try_wait().map_err(|source| CaptureError::Os {
+        if let Some(c) = child.as_mut()
+            && let Some(s) = c.try_wait().map_err(|source| CaptureError::Os {
                 what: "wait for the traced command".into(),
                 source,
-            })? {
-                status = Some(s);
-                break;
-            }
+            })?
+        {
+            status = Some(s);
+            break;
         }
     }
-    if let Some(c) = child.as_mut() {
-        if status.is_none() {
-            status = end_child(c);
-        }
+    if let Some(c) = child.as_mut()
+        && status.is_none()
+    {
+        status = end_child(c);
     }
     records += drain(&mut ring, &mut decoder, &mut writer, &mut pending)?;
     let drops = finish_maps(&ebpf, &mut decoder, &mut writer, pending)?;

@@ -70,3 +70,35 @@ fn which(name: &str) -> String {
         .find(|p| std::path::Path::new(p).exists())
         .unwrap_or_else(|| panic!("{name} not on PATH"))
 }
+
+#[test]
+fn long_argv_is_truncated_and_secrets_are_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(5000);
+    let argv = ["/bin/echo", "password=hunter2", long.as_str()];
+    let mut opts = options(dir.path(), &argv);
+    opts.redact = Some(bob_capture::Regex::new("password=\\S+").unwrap());
+    let (summary, rows) = capture(opts);
+    assert_no_drops(&summary);
+    let execs = of_kind(&rows, "exec");
+    assert_eq!(execs.len(), 1);
+    let argv = execs[0].argv.as_ref().unwrap();
+    assert_eq!(argv[..2], strs(&["/bin/echo", "[REDACTED]"]));
+    assert_eq!(execs[0].argv_truncated, Some(true));
+    let kept: usize = argv.iter().map(|a| a.len() + 1).sum();
+    assert!(kept <= 4096 + 1 && argv[2].len() > 4000, "{kept}");
+}
+
+#[test]
+fn without_privileges_the_error_names_the_capability() {
+    require_bpf();
+    let argv = helper_argv("privilege");
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .args(&argv)
+        .output()
+        .expect("setpriv (util-linux) runs the helper as nobody");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("REFUSED: missing capability CAP_BPF"), "{stdout}");
+}

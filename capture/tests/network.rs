@@ -79,3 +79,31 @@ fn dns_queries_are_decoded_and_merged() {
     assert_eq!(q.remote_addr.as_deref(), Some("127.0.0.1"));
     assert_eq!(q.remote_port, Some(port));
 }
+
+#[test]
+fn a_server_records_bind_listen_and_accept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = options(dir.path(), &[]);
+    opts.target = bob_capture::Target::Command(helper_argv("serve"));
+    let (summary, rows) = capture(opts);
+    assert_no_drops(&summary);
+    let net = of_kind(&rows, "network");
+    let by = |d: &str| net.iter().filter(|r| r.direction.as_deref() == Some(d)).collect::<Vec<_>>();
+    let bind = by("bind");
+    assert_eq!(bind.len(), 1, "{net:?}");
+    assert_eq!(bind[0].local_addr.as_deref(), Some("127.0.0.1"));
+    assert_eq!(bind[0].local_port, Some(0), "bound to port 0: the kernel picks one");
+    let listen = by("listen");
+    assert_eq!(listen.len(), 1, "{net:?}");
+    let port = listen[0].local_port.unwrap();
+    assert_ne!(port, 0);
+    let inbound = by("inbound");
+    assert_eq!(inbound.len(), 1, "{net:?}");
+    assert_eq!(inbound[0].local_port, Some(port));
+    assert_eq!(inbound[0].remote_addr.as_deref(), Some("127.0.0.1"));
+    let outbound = by("outbound");
+    assert_eq!(outbound.len(), 1, "{net:?}");
+    assert_eq!(outbound[0].remote_port, Some(port));
+    assert_eq!(outbound[0].remote_port, inbound[0].local_port);
+    assert_eq!(inbound[0].remote_port, outbound[0].local_port);
+}

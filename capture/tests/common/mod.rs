@@ -230,6 +230,7 @@ pub fn helper_argv(action: &str) -> Vec<String> {
         "--exact".into(),
         "common::helper".into(),
         "--quiet".into(),
+        "--nocapture".into(),
         "--test-threads=1".into(),
     ]
 }
@@ -237,6 +238,9 @@ pub fn helper_argv(action: &str) -> Vec<String> {
 /// In a helper process, does what `HELPER_ENV` says; else nothing.
 ///
 /// - `connect:PORT`: a TCP connect to 127.0.0.1:PORT, sends one line;
+/// - `serve`: binds a TCP listener on 127.0.0.1, connects to it and
+///   accepts the connection (bind, listen, outbound and inbound rows);
+/// - `privilege`: checks that capturing is refused, naming CAP_BPF;
 /// - `dns:PORT:NAME:N`: sends the same A query for NAME to 127.0.0.1:PORT
 ///   N times over UDP.
 #[test]
@@ -258,6 +262,21 @@ fn helper() {
                 let q = bob_capture::dns::encode_query(i + 1, name, 1);
                 sock.send_to(&q, ("127.0.0.1", port)).unwrap();
             }
+        }
+        ["serve"] => {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let c = std::net::TcpStream::connect(l.local_addr().unwrap()).unwrap();
+            let (a, _) = l.accept().unwrap();
+            println!("PORT={}", l.local_addr().unwrap().port());
+            drop((a, c));
+        }
+        ["privilege"] => {
+            let dir = tempfile::tempdir().unwrap();
+            let stop = AtomicBool::new(false);
+            let err = bob_capture::run(options(dir.path(), &["true"]), &stop).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains("missing capability CAP_BPF, CAP_PERFMON"), "{msg}");
+            println!("REFUSED: {msg}");
         }
         _ => panic!("unknown helper action {action}"),
     }
