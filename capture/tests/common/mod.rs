@@ -39,6 +39,7 @@ pub struct Row {
     pub os: Option<String>,
     pub kernel: Option<String>,
     pub first_seen: Option<i64>,
+    pub cgroup_id: Option<u64>,
 }
 
 /// Fails the test unless this process may load eBPF programs.
@@ -163,6 +164,7 @@ pub fn read_rows(path: &Path) -> Vec<Row> {
         let container = strings(&b, "container");
         let os = strings(&b, "os");
         let kernel = strings(&b, "kernel");
+        let cgroup_id = prim!(b, "cgroup_id", UInt64Type);
         let first = b.column_by_name("first_seen").unwrap();
         let first = arrow::compute::cast(first, &DataType::Int64).unwrap();
         let first = first.as_primitive::<Int64Type>();
@@ -192,6 +194,7 @@ pub fn read_rows(path: &Path) -> Vec<Row> {
                 os: os[i].clone(),
                 kernel: kernel[i].clone(),
                 first_seen: first.is_valid(i).then(|| first.value(i)),
+                cgroup_id: cgroup_id[i],
             });
         }
     }
