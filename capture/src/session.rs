@@ -139,83 +139,51 @@ fn mark_pid(ebpf: &mut Ebpf, pid: u32) -> Result<(), CaptureError> {
 /// is set, and writes the trace.
 pub fn run(opts: Options, stop: &AtomicBool) -> Result<Summary, CaptureError> {
     privilege::check()?;
-    let cgroup = match &opts.target {
-        Target::Cgroup(p) => Some(target::cgroup(p)?),
-        Target::Command(argv) if argv.is_empty() => return Err(CaptureError::NoTarget),
-        Target::Command(_) => None,
-    };
-    let filter = Filter {
-        cgroup_id: cgroup.as_ref().map_or(0, |c| c.id),
-        cgroup_level: cgroup.as_ref().map_or(0, |c| c.level),
-        dns_port: opts.dns_port,
-        ring_bytes: opts.ring_bytes,
-    };
-    let mut ebpf = loader::load(&filter)?;
-    let clock = Clock::new();
-    let (mut child, env) = match &opts.target {
-        Target::Command(argv) => {
-            let stopped = target::spawn_stopped(argv)?;
-            let pid = stopped.pid();
-            mark_pid(&mut ebpf, pid)?;
-            // Read while the child is stopped: its root is known to exist.
-            let env = detect_env(Some(pid), &opts.labels);
-            tracing::debug!(pid, "child marked, releasing it");
-            (Some(stopped.release()?), env)
-        }
-        Target::Cgroup(_) => (
-            None,
-            detect_env(cgroup.as_ref().and_then(target::first_pid), &opts.labels),
-        ),
-    };
-    let mut writer = TraceWriter::create(&opts.dataset, Source::Capture, &opts.run)?;
-    let mut decoder = Decoder::new(
-        Arc::new(env),
-        opts.identity.clone(),
-        clock,
-        opts.redact.clone(),
-    );
+    let (mut ebpf, mut child, env) = start(&opts)?;
     let ring_map = ebpf.take_map("events").ok_or(CaptureError::Map {
         name: "events",
         message: "missing".into(),
     })?;
-    let mut ring = RingBuf::try_from(ring_map).map_err(|e| CaptureError::map("events", e))?;
-    let mut pending: HashMap<u64, Event> = HashMap::new();
-    let mut records = 0u64;
-    let deadline = opts.duration.map(|d| Instant::now() + d);
-    let mut status = None;
-    let mut interrupted = false;
-    loop {
-        wait_readable(&ring, Duration::from_millis(100));
-        records += drain(&mut ring, &mut decoder, &mut writer, &mut pending)?;
-        if stop.load(Ordering::SeqCst) || deadline.is_some_and(|d| Instant::now() >= d) {
-            interrupted = true;
-            break;
-        }
-        if let Some(c) = child.as_mut()
-            && let Some(s) = c.try_wait().map_err(|source| CaptureError::Os {
-                what: "wait for the traced command".into(),
-                source,
-            })?
-        {
-            status = Some(s);
-            break;
-        }
-    }
+    let mut reader = Reader {
+        ring: RingBuf::try_from(ring_map).map_err(|e| CaptureError::map("events", e))?,
+        decoder: Decoder::new(
+            Arc::new(env),
+            opts.identity.clone(),
+            Clock::new(),
+            opts.redact.clone(),
+        ),
+        writer: TraceWriter::create(&opts.dataset, Source::Capture, &opts.run)?,
+        pending: HashMap::new(),
+        records: 0,
+    };
+    let (mut status, interrupted) = follow(&mut reader, child.as_mut(), opts.duration, stop)?;
     if let Some(c) = child.as_mut()
         && status.is_none()
     {
         status = end_child(c);
     }
-    records += drain(&mut ring, &mut decoder, &mut writer, &mut pending)?;
+    reader.drain()?;
+    let Reader {
+        mut decoder,
+        mut writer,
+        pending,
+        records,
+        ..
+    } = reader;
     let drops = finish_maps(&ebpf, &mut decoder, &mut writer, pending)?;
-    writer.set_metadata("bob.capture.drops.events", &drops.events.to_string());
-    writer.set_metadata("bob.capture.drops.syscalls", &drops.syscalls.to_string());
-    writer.set_metadata("bob.capture.unmerged", &drops.unmerged.to_string());
-    writer.set_metadata("bob.capture.records", &records.to_string());
-    writer.set_metadata("bob.capture.command", &opts.command_line);
-    writer.set_metadata("bob.capture.argv_max", &abi::ARGV_MAX.to_string());
-    writer.set_metadata("bob.capture.path_max", &(abi::PATH_MAX - 1).to_string());
-    writer.set_metadata("bob.capture.interrupted", &interrupted.to_string());
+    let meta = [
+        ("bob.capture.drops.events", drops.events.to_string()),
+        ("bob.capture.drops.syscalls", drops.syscalls.to_string()),
+        ("bob.capture.unmerged", drops.unmerged.to_string()),
+        ("bob.capture.records", records.to_string()),
+        ("bob.capture.command", opts.command_line.clone()),
+        ("bob.capture.argv_max", abi::ARGV_MAX.to_string()),
+        ("bob.capture.path_max", (abi::PATH_MAX - 1).to_string()),
+        ("bob.capture.interrupted", interrupted.to_string()),
+    ];
+    for (k, v) in meta {
+        writer.set_metadata(k, &v);
+    }
     let rows = writer.rows();
     let path = writer.finish()?;
     Ok(Summary {
@@ -228,6 +196,94 @@ pub fn run(opts: Options, stop: &AtomicBool) -> Result<Summary, CaptureError> {
     })
 }
 
+/// Loads and attaches the programs for the target, then starts the
+/// command (released only after its pid is marked) or finds the cgroup;
+/// returns the environment labels of what is traced.
+fn start(opts: &Options) -> Result<(Ebpf, Option<Child>, Environment), CaptureError> {
+    let cgroup = match &opts.target {
+        Target::Cgroup(p) => Some(target::cgroup(p)?),
+        Target::Command(argv) if argv.is_empty() => return Err(CaptureError::NoTarget),
+        Target::Command(_) => None,
+    };
+    let filter = Filter {
+        cgroup_id: cgroup.as_ref().map_or(0, |c| c.id),
+        cgroup_level: cgroup.as_ref().map_or(0, |c| c.level),
+        dns_port: opts.dns_port,
+        ring_bytes: opts.ring_bytes,
+    };
+    let mut ebpf = loader::load(&filter)?;
+    match (&opts.target, cgroup) {
+        (Target::Command(argv), _) => {
+            let stopped = target::spawn_stopped(argv)?;
+            let pid = stopped.pid();
+            mark_pid(&mut ebpf, pid)?;
+            // Read while the child is stopped: its root is known to exist.
+            let env = detect_env(Some(pid), &opts.labels);
+            tracing::debug!(pid, "child marked, releasing it");
+            Ok((ebpf, Some(stopped.release()?), env))
+        }
+        (Target::Cgroup(_), cgroup) => {
+            let env = detect_env(cgroup.as_ref().and_then(target::first_pid), &opts.labels);
+            Ok((ebpf, None, env))
+        }
+    }
+}
+
+/// The consumer side of the ring buffer: decodes records into rows, writes
+/// them, and holds merged rows until their counts are known.
+struct Reader {
+    ring: RingBuf<MapData>,
+    decoder: Decoder,
+    writer: TraceWriter,
+    pending: HashMap<u64, Event>,
+    records: u64,
+}
+
+impl Reader {
+    /// Reads every record now in the ring.
+    fn drain(&mut self) -> Result<(), CaptureError> {
+        while let Some(item) = self.ring.next() {
+            self.records += 1;
+            let Some(d) = self.decoder.decode(&item) else {
+                continue;
+            };
+            if d.dedup == 0 {
+                self.writer.write(d.event)?;
+            } else if let Some(old) = self.pending.insert(d.dedup, d.event) {
+                // The same key twice: a merge entry was re-created. Keep both.
+                self.writer.write(old)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads records until the command exits (its status is returned), or
+/// until `stop` or `duration` (the flag returned is true).
+fn follow(
+    reader: &mut Reader,
+    mut child: Option<&mut Child>,
+    duration: Option<Duration>,
+    stop: &AtomicBool,
+) -> Result<(Option<ExitStatus>, bool), CaptureError> {
+    let deadline = duration.map(|d| Instant::now() + d);
+    loop {
+        wait_readable(&reader.ring, Duration::from_millis(100));
+        reader.drain()?;
+        if stop.load(Ordering::SeqCst) || deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok((None, true));
+        }
+        if let Some(c) = child.as_deref_mut()
+            && let Some(s) = c.try_wait().map_err(|source| CaptureError::Os {
+                what: "wait for the traced command".into(),
+                source,
+            })?
+        {
+            return Ok((Some(s), false));
+        }
+    }
+}
+
 fn detect_env(pid: Option<u32>, overrides: &[(String, String)]) -> Environment {
     let mut env = labels::detect(pid);
     for (k, v) in overrides {
@@ -238,7 +294,7 @@ fn detect_env(pid: Option<u32>, overrides: &[(String, String)]) -> Environment {
 
 /// Sleeps until the ring buffer has data or `timeout` passes (or a signal
 /// arrives).
-fn wait_readable(ring: &RingBuf<aya::maps::MapData>, timeout: Duration) {
+fn wait_readable(ring: &RingBuf<MapData>, timeout: Duration) {
     let mut pfd = libc::pollfd {
         fd: ring.as_raw_fd(),
         events: libc::POLLIN,
@@ -246,29 +302,6 @@ fn wait_readable(ring: &RingBuf<aya::maps::MapData>, timeout: Duration) {
     };
     // SAFETY: `pfd` is one valid pollfd for the duration of the call.
     unsafe { libc::poll(&mut pfd, 1, timeout.as_millis() as libc::c_int) };
-}
-
-/// Reads every record now in the ring; returns how many.
-fn drain(
-    ring: &mut RingBuf<aya::maps::MapData>,
-    decoder: &mut Decoder,
-    writer: &mut TraceWriter,
-    pending: &mut HashMap<u64, Event>,
-) -> Result<u64, CaptureError> {
-    let mut n = 0;
-    while let Some(item) = ring.next() {
-        n += 1;
-        let Some(d) = decoder.decode(&item) else {
-            continue;
-        };
-        if d.dedup == 0 {
-            writer.write(d.event)?;
-        } else if let Some(old) = pending.insert(d.dedup, d.event) {
-            // The same key twice: a merge entry was re-created. Keep both.
-            writer.write(old)?;
-        }
-    }
-    Ok(n)
 }
 
 /// Ends the traced command: SIGTERM, then SIGKILL after two seconds.

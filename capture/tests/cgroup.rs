@@ -47,12 +47,25 @@ fn a_cgroup_is_traced_with_its_id() {
     let (summary, rows) = capture.join().unwrap();
     std::fs::remove_dir(&group).unwrap();
     assert_no_drops(&summary);
-    let cats: Vec<&Row> =
-        of_kind(&rows, "exec").into_iter().filter(|r| r.comm.as_deref() == Some("cat")).collect();
+    let cats: Vec<&Row> = of_kind(&rows, "exec")
+        .into_iter()
+        .filter(|r| r.comm.as_deref() == Some("cat"))
+        .collect();
     assert_eq!(cats.len(), 1, "{rows:?}");
-    assert_eq!(cats[0].argv.as_deref(), Some(&strs(&["cat", "/etc/hostname"])[..]));
-    assert!(of_kind(&rows, "open").iter().any(|r| r.path.as_deref() == Some("/etc/hostname")));
+    assert_eq!(
+        cats[0].argv.as_deref(),
+        Some(&strs(&["cat", "/etc/hostname"])[..])
+    );
+    assert!(
+        of_kind(&rows, "open")
+            .iter()
+            .any(|r| r.path.as_deref() == Some("/etc/hostname"))
+    );
     // The test process itself is outside the group: none of its rows.
     assert!(rows.iter().all(|r| r.pid != Some(std::process::id())));
-    assert_eq!(cats[0].cgroup_id, Some(id), "the cgroup id is the inode of its directory");
+    assert_eq!(
+        cats[0].cgroup_id,
+        Some(id),
+        "the cgroup id is the inode of its directory"
+    );
 }

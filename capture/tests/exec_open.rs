@@ -99,6 +99,13 @@ fn without_privileges_the_error_names_the_capability() {
         .output()
         .expect("setpriv (util-linux) runs the helper as nobody");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("REFUSED: missing capability CAP_BPF"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("REFUSED: missing capability CAP_BPF"),
+        "{stdout}"
+    );
 }

@@ -88,11 +88,19 @@ fn a_server_records_bind_listen_and_accept() {
     let (summary, rows) = capture(opts);
     assert_no_drops(&summary);
     let net = of_kind(&rows, "network");
-    let by = |d: &str| net.iter().filter(|r| r.direction.as_deref() == Some(d)).collect::<Vec<_>>();
+    let by = |d: &str| {
+        net.iter()
+            .filter(|r| r.direction.as_deref() == Some(d))
+            .collect::<Vec<_>>()
+    };
     let bind = by("bind");
     assert_eq!(bind.len(), 1, "{net:?}");
     assert_eq!(bind[0].local_addr.as_deref(), Some("127.0.0.1"));
-    assert_eq!(bind[0].local_port, Some(0), "bound to port 0: the kernel picks one");
+    assert_eq!(
+        bind[0].local_port,
+        Some(0),
+        "bound to port 0: the kernel picks one"
+    );
     let listen = by("listen");
     assert_eq!(listen.len(), 1, "{net:?}");
     let port = listen[0].local_port.unwrap();

@@ -278,7 +278,10 @@ fn helper() {
             let stop = AtomicBool::new(false);
             let err = bob_capture::run(options(dir.path(), &["true"]), &stop).unwrap_err();
             let msg = err.to_string();
-            assert!(msg.contains("missing capability CAP_BPF, CAP_PERFMON"), "{msg}");
+            assert!(
+                msg.contains("missing capability CAP_BPF, CAP_PERFMON"),
+                "{msg}"
+            );
             println!("REFUSED: {msg}");
         }
         _ => panic!("unknown helper action {action}"),
