@@ -173,19 +173,13 @@ redis_start() {
   wait_port 6379
 }
 
-redis_cli() { in_net chroot "$1" redis-cli -h 127.0.0.1 -p 6379 "${@:2}" >/dev/null 2>&1 || true; }
+resp() { in_net timeout 30 python3 datasets/workloads/redis/resp.py "$@" >/dev/null 2>&1 || true; }
 
 redis_benign_traffic() {
   local root=$1
-  in_net chroot "$root" redis-benchmark -h 127.0.0.1 -p 6379 -q -n 2000 -c 4 -t set,get,incr,lpush,lpop,sadd,hset >/dev/null 2>&1 || true
-  python3 - "$root" <<'PY' | while IFS= read -r line; do eval "redis_cli \"\$root\" $line"; done
-import shlex, sys, yaml
-suite = yaml.safe_load(open("../shared/data/bob/suites/redis-functional-tests.yaml"))
-for t in suite["tests"]:
-    cmd = t.get("redis", {}).get("command")
-    if cmd:
-        print(" ".join(shlex.quote(str(c)) for c in cmd))
-PY
+  in_net chroot "$root" redis-benchmark -h 127.0.0.1 -p 6379 -q -n 2000 -c 4 \
+    -t set,get,incr,lpush,lpop,sadd,hset >/dev/null 2>&1 || true
+  resp suite ../shared/data/bob/suites/redis-functional-tests.yaml
 }
 
 redis_benign() { redis_start "$@"; redis_benign_traffic "$1"; stop_container; }
@@ -202,12 +196,10 @@ redis_attack() {
         fake=$!
         sleep 0.3
       fi
-      local IFS=';'
-      for cmd in $ATTACK_PAYLOAD; do
-        IFS='|' read -r -a argv <<<"${cmd#|}"
-        redis_cli "$root" "${argv[@]}"
-      done
-      [ -n "$fake" ] && { sleep 1.5; redis_cli "$root" REPLICAOF NO ONE; wait "$fake" 2>/dev/null || true; }
+      local args
+      IFS='|' read -r -a args <<<"$ATTACK_PAYLOAD"
+      resp cmd "${args[@]}"
+      [ -n "$fake" ] && { sleep 1.5; resp cmd REPLICAOF NO ONE; wait "$fake" 2>/dev/null || true; }
       ;;
     exec) exec_in "$root" "$cg" "$ATTACK_PAYLOAD" ;;
   esac

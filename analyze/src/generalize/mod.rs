@@ -6,8 +6,9 @@
 //! 1. **Rewrites** ([`rewrite`]): segments that differ between clusters by
 //!    construction become `⋯`: projected-volume and config-map directories
 //!    (`..2025_08_11_19_41_03.4177600516`), pod UIDs, container ids, UUIDs,
-//!    runs of 32 or more hex digits, and purely numeric segments (so
-//!    `/proc/<pid>` becomes `/proc/⋯`).
+//!    runs of 32 or more hex digits, purely numeric segments (so
+//!    `/proc/<pid>` becomes `/proc/⋯`) and version segments (`/etc/php/8.2`
+//!    becomes `/etc/php/⋯`: distributions differ by exactly these).
 //! 2. **Compaction** ([`compact`]), as Kubescape does it: a directory with
 //!    more distinct children than its threshold (default 50; `/etc` 100;
 //!    `/opt`, `/var/run`, `/app` 50) has them merged into one `⋯` child; a

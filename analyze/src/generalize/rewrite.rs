@@ -27,6 +27,9 @@ fn rules() -> &'static [Rule] {
             r("uuid", r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", true),
             r("hex-run", r"[0-9a-fA-F]{32,}", true),
             r("numeric", r"^\d+$", false),
+            // Versioned directories (`/etc/php/8.2/`, `/usr/lib/python3/dist-packages/..`
+            // is not one): distributions differ by exactly these.
+            r("version", r"^\d+(\.\d+)+$", false),
         ]
     })
 }
@@ -164,6 +167,11 @@ mod tests {
                 "/usr/lib/x86_64-linux-gnu/libc.so.6",
             ),
             ("/etc/passwd", "/etc/passwd"),
+            ("/etc/php/8.4/cli/php.ini", "/etc/php/⋯/cli/php.ini"),
+            (
+                "/usr/lib/x86_64-linux-gnu/libssl.so.3",
+                "/usr/lib/x86_64-linux-gnu/libssl.so.3",
+            ),
         ];
         for (from, to) in cases {
             assert_eq!(rewrite_path(from).0, to, "{from}");
