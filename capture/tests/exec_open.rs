@@ -109,3 +109,31 @@ fn without_privileges_the_error_names_the_capability() {
         "{stdout}"
     );
 }
+
+#[test]
+fn failed_execve_attempts_of_a_path_search_are_not_execs() {
+    let dir = tempfile::tempdir().unwrap();
+    let argv = [
+        "/bin/sh",
+        "-c",
+        "PATH=/nonexistent/a:/nonexistent/b:/usr/bin:/bin; true; exec true",
+    ];
+    let (summary, rows) = capture(options(dir.path(), &argv));
+    assert_no_drops(&summary);
+    let execs = of_kind(&rows, "exec");
+    let paths: Vec<&str> = execs.iter().map(|r| r.path.as_deref().unwrap()).collect();
+    assert_eq!(
+        paths,
+        ["/bin/sh", "/usr/bin/true"],
+        "`true` is a builtin once, exec'd once"
+    );
+    let pid = execs[1].pid;
+    let execve = of_kind(&rows, "syscall")
+        .into_iter()
+        .find(|r| r.pid == pid && r.syscall.as_deref() == Some("execve"))
+        .expect("execve counted");
+    assert_eq!(
+        execve.count, 4,
+        "the sh exec, two failed attempts and the success"
+    );
+}
