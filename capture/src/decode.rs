@@ -45,11 +45,18 @@ pub struct Decoded {
     pub dedup: u64,
 }
 
+/// What is known of a process: from its last record, its last exec, or
+/// `/proc`. Syscall rows, which the kernel sends without a header, take
+/// their process fields from here.
 #[derive(Debug, Clone, Default)]
 struct ProcInfo {
     comm: Option<String>,
     exe: Option<String>,
     cwd: Option<String>,
+    ppid: Option<u32>,
+    uid: Option<u32>,
+    gid: Option<u32>,
+    cgroup_id: Option<u64>,
 }
 
 /// Turns records into rows; keeps the per-process state they need.
@@ -146,9 +153,9 @@ impl Decoder {
 
     fn proc_info(&mut self, pid: u32) -> &mut ProcInfo {
         self.procs.entry(pid).or_insert_with(|| ProcInfo {
-            comm: None,
             exe: read_link(format!("/proc/{pid}/exe")),
             cwd: read_link(format!("/proc/{pid}/cwd")),
+            ..ProcInfo::default()
         })
     }
 
@@ -156,6 +163,10 @@ impl Decoder {
         let comm = lossy(&h.comm);
         let info = self.proc_info(h.pid);
         info.comm = Some(comm.clone());
+        info.ppid = Some(h.ppid);
+        info.uid = Some(h.uid);
+        info.gid = Some(h.gid);
+        info.cgroup_id = Some(h.cgroup_id);
         let (exe, cwd) = (info.exe.clone(), info.cwd.clone());
         let mut e = Event::new(kind, self.env.clone());
         let ts = self.clock.to_epoch(h.ts);
@@ -304,8 +315,9 @@ impl Decoder {
     }
 
     fn fork(&mut self, r: &abi::Fork) -> Event {
-        let parent = self.proc_info(r.h.pid).clone();
-        self.procs.insert(r.child, parent);
+        let mut child = self.proc_info(r.h.pid).clone();
+        child.ppid = Some(r.h.pid);
+        self.procs.insert(r.child, child);
         let mut e = self.base(Kind::Fork, &r.h);
         e.process.ppid = Some(r.h.pid);
         e.process.pid = Some(r.child);
@@ -327,12 +339,15 @@ impl Decoder {
         e.count = v.count.max(1);
         e.process = Process {
             pid: Some(pid),
+            ppid: info.ppid,
             comm: info.comm,
             exe: info.exe,
             cwd: info.cwd,
-            ..Process::default()
+            uid: info.uid,
+            gid: info.gid,
         };
         e.container = self.identity.container.clone();
+        e.container.cgroup_id = info.cgroup_id;
         e.run = self.identity.run.clone();
         e.class = self.identity.class;
         e.scenario = self.identity.scenario.clone();
