@@ -34,6 +34,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("wrote {} rows in {} files", report.rows, report.files.len());
         }
         ["run", dir] => run(Path::new(dir))?,
+        ["profile-verdicts", dir] => {
+            let (files, candidates) = load(Path::new(dir))?;
+            for _ in 0..3 {
+                scan(
+                    &files,
+                    &candidates,
+                    &ReplayOptions::default(),
+                    &mut Verdicts,
+                )?;
+            }
+        }
+        ["profile", dir] => {
+            // Only replays, for a profiler.
+            let (files, candidates) = load(Path::new(dir))?;
+            for _ in 0..3 {
+                replay(&files, &candidates, &ReplayOptions::default())?;
+            }
+        }
         _ => return Err("usage: bench gen DIR ROWS | bench run DIR".into()),
     }
     Ok(())
@@ -55,19 +73,29 @@ impl Sink for Verdicts {
     }
 }
 
-fn run(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+type Loaded = (
+    std::sync::Arc<Vec<bob_replay::columns::OpenFile>>,
+    Vec<Candidate>,
+);
+
+fn load(dir: &Path) -> Result<Loaded, Box<dyn std::error::Error>> {
     let mut profiles: Vec<String> = std::fs::read_dir(dir.join("profiles"))?
         .map(|e| e.map(|e| e.path().display().to_string()))
         .collect::<Result<_, _>>()?;
     profiles.sort();
     let candidates = vec![Candidate::load(&profiles.join(","))?];
     let files = open_dataset(&dir.join("dataset"))?;
+    Ok((files, candidates))
+}
+
+fn run(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let (files, candidates) = load(dir)?;
     let opts = ReplayOptions::default();
     let (mut scan_best, mut replay_best, mut eval_best) =
         (Duration::MAX, Duration::MAX, Duration::MAX);
     let mut rows = 0;
     let mut board = None;
-    for _ in 0..2 {
+    for _ in 0..3 {
         let s = decode_only(&files, &opts)?;
         scan_best = scan_best.min(s.elapsed);
         let e = scan(&files, &candidates, &opts, &mut Verdicts)?;
@@ -84,6 +112,11 @@ fn run(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         "scan limit:    {:.3} s  {:.0} events/s",
         scan_best.as_secs_f64(),
         rate(scan_best)
+    );
+    println!(
+        "verdicts only: {:.3} s  {:.0} events/s",
+        eval_best.as_secs_f64(),
+        rate(eval_best)
     );
     println!(
         "replay:        {:.3} s  {:.0} events/s",

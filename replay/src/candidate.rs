@@ -10,6 +10,8 @@
 //! half and R0011: a rule that needs a profile does not fire without one.
 
 use std::collections::{HashMap, HashSet};
+
+use crate::fxhash::FxBuild;
 use std::path::Path;
 
 use bob_profile::{Bob, Container, NetworkNeighbor};
@@ -34,15 +36,17 @@ pub struct OpenEntry {
 /// What a container's process behaviour allows.
 #[derive(Debug, Clone, Default)]
 pub struct ProcessModel {
-    pub syscalls: HashSet<String>,
+    pub syscalls: HashSet<String, FxBuild>,
     /// Capabilities without the `CAP_` prefix, upper case.
-    pub capabilities: HashSet<String>,
+    pub capabilities: HashSet<String, FxBuild>,
     /// Exec entries by path.
-    pub execs: HashMap<String, Vec<ExecEntry>>,
+    pub execs: HashMap<String, Vec<ExecEntry>, FxBuild>,
     /// Opens without wildcards, by path.
-    pub opens_exact: HashMap<String, Vec<OpenEntry>>,
-    /// Opens whose path holds `⋯` or `*`.
-    pub opens_wild: Vec<OpenEntry>,
+    pub opens_exact: HashMap<String, Vec<OpenEntry>, FxBuild>,
+    /// Opens whose path holds `⋯` or `*`, with the literal text before
+    /// their first wildcard: a path that does not start with it cannot
+    /// match, which saves the segment-wise comparison.
+    pub opens_wild: Vec<(String, OpenEntry)>,
     /// Whether some open ends in `/token` (R0006).
     pub opens_token: bool,
     /// Whether some open ends in `/environ` (R0008).
@@ -227,7 +231,7 @@ impl Candidate {
             p.opens_token |= o.path.ends_with("/token");
             p.opens_environ |= o.path.ends_with("/environ");
             if o.path.contains(bob_profile::pattern::DYNAMIC) || o.path.contains('*') {
-                p.opens_wild.push(entry);
+                p.opens_wild.push((literal_prefix(&o.path), entry));
             } else {
                 p.opens_exact.entry(o.path.clone()).or_default().push(entry);
             }
@@ -320,6 +324,20 @@ impl Candidate {
     }
 }
 
+/// The part of a path pattern before its first wildcard segment, up to
+/// and including the `/` that precedes it. A lone `*` has none.
+fn literal_prefix(pattern: &str) -> String {
+    let mut end = 0;
+    for seg in pattern.split_inclusive('/') {
+        let name = seg.trim_end_matches('/');
+        if name == "*" || name.contains(bob_profile::pattern::DYNAMIC) {
+            break;
+        }
+        end += seg.len();
+    }
+    pattern[..end].to_owned()
+}
+
 /// `a.yaml,b.yaml,c.yaml` as `a.yaml (+2 files)`.
 pub fn display_name(spec: &str) -> String {
     let files: Vec<&str> = spec.split(',').filter(|f| !f.trim().is_empty()).collect();
@@ -369,6 +387,9 @@ spec:
         assert_eq!(c.container_index(None, Some("other")), None);
         assert!(c.covers_workload(Some("web")) && !c.covers_workload(Some("db")));
         assert!(c.covers_workload(None));
+        assert_eq!(literal_prefix("/proc/⋯/stat"), "/proc/");
+        assert_eq!(literal_prefix("/etc/a/*"), "/etc/a/");
+        assert_eq!(literal_prefix("*"), "");
     }
 
     #[test]

@@ -92,10 +92,10 @@ pub struct Dict {
 }
 
 impl Dict {
-    /// A column the file lacks: `rows` nulls.
+    /// A column the file lacks: `rows` nulls (no key is ever read).
     fn absent(rows: usize) -> Dict {
         Dict {
-            keys: ScalarBuffer::from(vec![0i32; rows]),
+            keys: ScalarBuffer::from(Vec::<i32>::new()),
             nulls: (rows > 0).then(|| NullBuffer::new_null(rows)),
             values: StringArray::from(Vec::<&str>::new()),
         }
@@ -204,7 +204,7 @@ impl StrList {
             list.value_offsets()[i] as usize,
             list.value_offsets()[i + 1] as usize,
         );
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::fxhash::FxHasher::default();
         let values = list.values().as_any().downcast_ref::<StringArray>();
         for j in start..end {
             values.map(|v| v.value(j)).hash(&mut h);

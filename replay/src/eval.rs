@@ -130,9 +130,9 @@ pub fn was_path_opened(
         return true;
     }
     let mode = semantics.path_mode();
-    p.opens_wild
-        .iter()
-        .any(|e| path_matches(&e.path, path, mode) && flags_ok(&e.flags))
+    p.opens_wild.iter().any(|(prefix, e)| {
+        path.starts_with(prefix.as_str()) && path_matches(&e.path, path, mode) && flags_ok(&e.flags)
+    })
 }
 
 fn in_token_dir(path: &str) -> bool {

@@ -264,8 +264,8 @@ pub fn explain(
     Ok(ex)
 }
 
-fn explain_set(
-    set: Option<&std::collections::HashSet<String>>,
+fn explain_set<S: std::hash::BuildHasher>(
+    set: Option<&std::collections::HashSet<String, S>>,
     what: &str,
     name: &str,
     out: &mut Vec<String>,
@@ -355,7 +355,7 @@ fn explain_open(c: &ContainerModel, rule: Rule, path: &str, mode: PathMode, out:
         .opens_exact
         .keys()
         .map(String::as_str)
-        .chain(p.opens_wild.iter().map(|e| e.path.as_str()));
+        .chain(p.opens_wild.iter().map(|(_, e)| e.path.as_str()));
     let mut all: Vec<&str> = all.collect();
     all.sort();
     let near = nearest(all.into_iter(), path, true);

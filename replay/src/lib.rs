@@ -16,6 +16,7 @@ mod dedup;
 pub mod error;
 pub mod eval;
 pub mod explain;
+mod fxhash;
 mod md5;
 pub mod regress;
 pub mod report;

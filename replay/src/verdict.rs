@@ -15,6 +15,7 @@ use bob_trace::Kind;
 use crate::candidate::Candidate;
 use crate::columns::{Dict, Rows};
 use crate::eval::{self, EvalOptions};
+use crate::fxhash::FxBuild;
 use crate::rules::{RuleSet, Semantics};
 
 /// The row's container is not in the candidate: no profile-based verdict.
@@ -25,6 +26,11 @@ pub const OTHER_WORKLOAD: u16 = 1 << 15;
 pub const RULES: u16 = RuleSet::ALL.0;
 
 const UNSET: u16 = u16::MAX;
+/// Evaluation codes of kinds: below `FAST` an index into the tables.
+const FAST: usize = 5;
+const NETWORK: usize = 4;
+const SLOW: usize = 5;
+const NONE: usize = 6;
 const NO_SLOT: i32 = -1;
 const OTHER: i32 = -2;
 
@@ -62,7 +68,16 @@ pub struct Evaluator<'a> {
     candidate: &'a Candidate,
     opts: &'a EvalOptions,
     enabled: u16,
-    kinds: (Cache, Vec<Option<Kind>>),
+    /// The dictionary identity of `codes`.
+    kinds: (usize, usize),
+    /// The evaluation code of each `kind` value (and null, last).
+    codes: Vec<u8>,
+    /// The kind of each `kind` value (and null, last).
+    kind_of: Vec<Option<Kind>>,
+    /// Whether each `direction` value (and null, last) is outgoing.
+    outbound: Vec<bool>,
+    /// Rows of a batch that the tables could not answer.
+    pending: Vec<u32>,
     /// Slots by `workload key * width + container key`.
     slots: Vec<i32>,
     width: usize,
@@ -73,7 +88,7 @@ pub struct Evaluator<'a> {
     address: Cache,
     silenced: Cache,
     exec_ids: [(usize, usize); 3],
-    execs: HashMap<ExecKey, Vec<(Option<Vec<String>>, u16)>>,
+    execs: HashMap<ExecKey, Vec<(Option<Vec<String>>, u16)>, FxBuild>,
 }
 
 /// (slot, path key, exe key, comm key, argv hash).
@@ -86,7 +101,11 @@ impl<'a> Evaluator<'a> {
             candidate,
             opts,
             enabled: opts.enabled().0,
-            kinds: (Cache::default(), Vec::new()),
+            kinds: (0, 0),
+            codes: Vec::new(),
+            kind_of: Vec::new(),
+            outbound: Vec::new(),
+            pending: Vec::new(),
             slots: Vec::new(),
             width: 0,
             syscall: Cache::default(),
@@ -96,19 +115,39 @@ impl<'a> Evaluator<'a> {
             address: Cache::default(),
             silenced: Cache::default(),
             exec_ids: [(0, 0); 3],
-            execs: HashMap::new(),
+            execs: HashMap::default(),
         }
     }
 
     fn prepare(&mut self, rows: &Rows) {
         let n = self.candidate.containers.len();
-        let (kc, kinds) = &mut self.kinds;
-        if kc.id != rows.kind.values_id() {
-            kc.id = rows.kind.values_id();
-            *kinds = (0..rows.kind.values_len())
+        if self.kinds != rows.kind.values_id() || self.codes.is_empty() {
+            self.kinds = rows.kind.values_id();
+            let go = self.opts.semantics == Semantics::GoRules;
+            self.codes = (0..rows.kind.values_len())
+                .map(|k| match Kind::parse(rows.kind.value(k)) {
+                    Some(Kind::Syscall) => 0,
+                    Some(Kind::Open) if !go => 1,
+                    Some(Kind::Capability) => 2,
+                    Some(Kind::Dns) => 3,
+                    Some(Kind::Network) => NETWORK as u8,
+                    Some(Kind::Open | Kind::Exec) => SLOW as u8,
+                    _ => NONE as u8,
+                })
+                .collect();
+            self.codes.push(NONE as u8);
+            self.kind_of = (0..rows.kind.values_len())
                 .map(|k| Kind::parse(rows.kind.value(k)))
                 .collect();
+            self.kind_of.push(None);
         }
+        // Only outgoing traffic counts; a row without a direction is taken
+        // as outgoing.
+        self.outbound.clear();
+        self.outbound.extend(
+            (0..rows.direction.values_len()).map(|k| rows.direction.value(k) == "outbound"),
+        );
+        self.outbound.push(true);
         // Container and workload dictionaries are small: a table of slots by
         // (workload key, container key) per batch, the last index of each
         // standing for null.
@@ -155,16 +194,167 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Appends the verdict of every row of `rows` to `out`.
+    ///
+    /// Three passes: table lookups for every row whose verdict depends on
+    /// one dictionary column (no branch on the kind, so the loop runs at
+    /// memory speed), then the rows the tables could not answer (values
+    /// not seen yet, execs, network, the Go rules' opens), then
+    /// `rulePolicies` on the rows that alert.
     pub fn evaluate(&mut self, rows: &Rows, out: &mut Vec<u16>) {
         self.prepare(rows);
+        let start = out.len();
         out.reserve(rows.len);
-        for i in 0..rows.len {
-            let v = match self.slot(rows, i) {
-                Ok(slot) => self.row(rows, i, slot),
-                Err(code) => code,
-            };
-            out.push(v);
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.clear();
+        {
+            let cols = [
+                &rows.syscall,
+                &rows.path,
+                &rows.capability,
+                &rows.domain,
+                &rows.remote_addr,
+            ];
+            let caches = [
+                &self.syscall,
+                &self.path,
+                &self.capability,
+                &self.domain,
+                &self.address,
+            ];
+            for i in 0..rows.len {
+                let slot = match self.slot(rows, i) {
+                    Ok(slot) => slot,
+                    Err(code) => {
+                        out.push(code);
+                        continue;
+                    }
+                };
+                let code = self.codes[rows.kind.key_or_null(i)] as usize;
+                if code >= FAST {
+                    out.push(if code == NONE { 0 } else { UNSET });
+                    if code == SLOW {
+                        pending.push(i as u32);
+                    }
+                    continue;
+                }
+                if code == NETWORK && !self.outbound[rows.direction.key_or_null(i)] {
+                    out.push(0);
+                    continue;
+                }
+                let cell = match cols[code].key(i) {
+                    Some(k) => caches[code].table[slot * caches[code].width + k],
+                    None => 0,
+                };
+                if cell == UNSET {
+                    pending.push(i as u32);
+                }
+                out.push(cell);
+            }
         }
+        for &i in &pending {
+            let i = i as usize;
+            let slot = self.slot(rows, i).unwrap_or(0);
+            let kind = self.kind_of[rows.kind.key_or_null(i)].unwrap_or(Kind::Fork);
+            out[start + i] = self.slow(rows, i, slot, kind);
+        }
+        self.pending = pending;
+        for i in 0..rows.len {
+            let v = out[start + i];
+            if v & RULES != 0 {
+                let slot = self.slot(rows, i).unwrap_or(0);
+                out[start + i] = self.finish(rows, i, slot, v);
+            }
+        }
+    }
+
+    /// Evaluates a value not seen yet (and every exec, and the Go rules'
+    /// opens, whose verdict depends on more than one column) and fills the
+    /// cache.
+    #[cold]
+    #[inline(never)]
+    fn slow(&mut self, rows: &Rows, i: usize, slot: usize, kind: Kind) -> u16 {
+        let c = &self.candidate.containers[slot];
+        let semantics = self.opts.semantics;
+        // Several rows of a batch may wait for the same new value: the
+        // first fills the table, the others read it.
+        let cached = |cache: &mut Cache, k: usize, f: &dyn Fn() -> u16| {
+            let cell = &mut cache.table[slot * cache.width + k];
+            if *cell == UNSET {
+                *cell = f();
+            }
+            *cell
+        };
+        match kind {
+            Kind::Exec => self.exec(rows, i, slot),
+            Kind::Syscall => {
+                let Some(k) = rows.syscall.key(i) else {
+                    return 0;
+                };
+                cached(&mut self.syscall, k, &|| {
+                    eval::syscall(c, rows.syscall.value(k), None).0
+                })
+            }
+            Kind::Open => {
+                let Some(k) = rows.path.key(i) else { return 0 };
+                let flags = if semantics == Semantics::GoRules {
+                    rows.flags.get(i)
+                } else {
+                    None
+                };
+                match flags {
+                    Some(f) => eval::open(c, rows.path.value(k), Some(&f), semantics).0,
+                    None => cached(&mut self.path, k, &|| {
+                        eval::open(c, rows.path.value(k), None, semantics).0
+                    }),
+                }
+            }
+            Kind::Capability => {
+                let Some(k) = rows.capability.key(i) else {
+                    return 0;
+                };
+                cached(&mut self.capability, k, &|| {
+                    eval::capability(c, rows.capability.value(k)).0
+                })
+            }
+            Kind::Dns => {
+                let Some(k) = rows.domain.key(i) else {
+                    return 0;
+                };
+                cached(&mut self.domain, k, &|| {
+                    eval::dns(c, rows.domain.value(k)).0
+                })
+            }
+            Kind::Network => {
+                if !self.outbound[rows.direction.key_or_null(i)] {
+                    return 0;
+                }
+                let Some(k) = rows.remote_addr.key(i) else {
+                    return 0;
+                };
+                let api = &self.opts.api_servers;
+                cached(&mut self.address, k, &|| {
+                    eval::network(c, None, rows.remote_addr.value(k), api).0
+                })
+            }
+            _ => 0,
+        }
+    }
+
+    /// Applies the enabled rules and `rulePolicies` to a raw verdict.
+    #[inline(always)]
+    fn finish(&mut self, rows: &Rows, i: usize, slot: usize, raw: u16) -> u16 {
+        let raw = raw & self.enabled;
+        if raw == 0 {
+            return 0;
+        }
+        let c = &self.candidate.containers[slot];
+        let silenced = match rows.comm.key(i) {
+            Some(k) => self
+                .silenced
+                .get(slot, k, || c.policies.silenced(Some(rows.comm.value(k))).0),
+            None => c.policies.silenced(None).0,
+        };
+        raw & !silenced
     }
 
     /// An exec's verdict, cached by (slot, path, exe, comm, argv) so that
@@ -199,69 +389,5 @@ impl<'a> Evaluator<'a> {
         let v = eval::exec(c, path, argv.as_deref(), rows.comm.get(i)).0;
         bucket.push((argv, v));
         v
-    }
-
-    #[inline]
-    fn row(&mut self, rows: &Rows, i: usize, slot: usize) -> u16 {
-        let Some(kind) = rows.kind.key(i).and_then(|k| self.kinds.1[k]) else {
-            return 0;
-        };
-        let c = &self.candidate.containers[slot];
-        let semantics = self.opts.semantics;
-        let raw = match kind {
-            Kind::Syscall => match rows.syscall.key(i) {
-                Some(k) => self
-                    .syscall
-                    .get(slot, k, || eval::syscall(c, rows.syscall.value(k), None).0),
-                None => 0,
-            },
-            Kind::Open => match rows.path.key(i) {
-                Some(k) if semantics == Semantics::GoRules => match rows.flags.get(i) {
-                    Some(flags) => eval::open(c, rows.path.value(k), Some(&flags), semantics).0,
-                    None => self.path.get(slot, k, || {
-                        eval::open(c, rows.path.value(k), None, semantics).0
-                    }),
-                },
-                Some(k) => self.path.get(slot, k, || {
-                    eval::open(c, rows.path.value(k), None, semantics).0
-                }),
-                None => 0,
-            },
-            Kind::Exec => self.exec(rows, i, slot),
-            Kind::Capability => match rows.capability.key(i) {
-                Some(k) => self
-                    .capability
-                    .get(slot, k, || eval::capability(c, rows.capability.value(k)).0),
-                None => 0,
-            },
-            Kind::Dns => match rows.domain.key(i) {
-                Some(k) => self
-                    .domain
-                    .get(slot, k, || eval::dns(c, rows.domain.value(k)).0),
-                None => 0,
-            },
-            Kind::Network => match (rows.direction.get(i), rows.remote_addr.key(i)) {
-                (Some(d), _) if d != "outbound" => 0,
-                (_, Some(k)) => {
-                    let api = &self.opts.api_servers;
-                    self.address.get(slot, k, || {
-                        eval::network(c, None, rows.remote_addr.value(k), api).0
-                    })
-                }
-                _ => 0,
-            },
-            _ => 0,
-        };
-        let raw = raw & self.enabled;
-        if raw == 0 {
-            return 0;
-        }
-        let silenced = match rows.comm.key(i) {
-            Some(k) => self
-                .silenced
-                .get(slot, k, || c.policies.silenced(Some(rows.comm.value(k))).0),
-            None => c.policies.silenced(None).0,
-        };
-        raw & !silenced
     }
 }
