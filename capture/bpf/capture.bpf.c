@@ -112,6 +112,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case NR_openat:
 	case NR_openat2:
 		return on_open(regs, nr, ret);
+	case NR_chdir:
+	case NR_fchdir:
+		return on_chdir(regs, nr, ret);
 	case NR_connect:
 	case NR_accept:
 	case NR_accept4:

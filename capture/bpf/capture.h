@@ -27,6 +27,7 @@
 #define BOB_EV_CAP 5
 #define BOB_EV_FORK 6
 #define BOB_EV_EXIT 7
+#define BOB_EV_CHDIR 8	/* a struct bob_open: path (chdir) or dfd (fchdir) */
 
 /* Indices of the `drops` counters. */
 #define BOB_DROP_EVENTS 0	/* ring buffer full: a record was lost */

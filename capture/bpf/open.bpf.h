@@ -74,4 +74,39 @@ static __noinline int on_open(struct pt_regs *regs, __u32 nr, long ret)
 	return 0;
 }
 
+/*
+ * A successful chdir or fchdir: user space follows each process's working
+ * directory from these (and from forks), so that it can make relative
+ * paths absolute without asking /proc after the fact.
+ */
+static __noinline int on_chdir(struct pt_regs *regs, __u32 nr, long ret)
+{
+	struct bob_open *e;
+	long n = 0;
+
+	if (ret != 0)
+		return 0;
+	e = scratch_record();
+	if (!e)
+		return 0;
+	fill_header(&e->h, BOB_EV_CHDIR);
+	e->ret = 0;
+	e->flags = 0;
+	e->cwd = 0;
+	e->path[0] = 0;
+	if (nr == NR_fchdir) {
+		e->dfd = (int)BPF_CORE_READ(regs, di);
+	} else {
+		e->dfd = AT_FDCWD;
+		n = bpf_probe_read_user_str(e->path, sizeof(e->path),
+					    (const char *)BPF_CORE_READ(regs, di));
+		if (n < 0) {
+			e->path[0] = 0;
+			n = 0;
+		}
+	}
+	output(e, sizeof(*e) - BOB_PATH_MAX + (n & (2 * BOB_PATH_MAX - 1)));
+	return 0;
+}
+
 #endif /* BOB_OPEN_BPF_H */

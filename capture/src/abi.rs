@@ -26,6 +26,8 @@ pub mod kind {
     pub const CAP: u32 = 5;
     pub const FORK: u32 = 6;
     pub const EXIT: u32 = 7;
+    /// A `struct bob_open` for a successful chdir (path) or fchdir (dfd).
+    pub const CHDIR: u32 = 8;
 }
 
 /// `BOB_DROP_*`: indices of the `drops` counters.

@@ -1,18 +1,21 @@
 //! Kernel records to trace rows.
 //!
 //! The decoder owns what user space adds to a record: the process's
-//! executable and working directory (kept per pid from exec and fork
-//! records, else read from `/proc`), relative open paths made absolute,
-//! the container identity and labels of the capture, and `--redact`.
+//! executable and working directory, relative paths made absolute, the
+//! container identity and labels of the capture, and `--redact`.
 //!
-//! Relative paths are resolved when the record is read, not when the open
-//! happened: the kernel sends the identity of the cwd (its dentry), and the
-//! first time an identity is seen its path is read from `/proc/<pid>/cwd`
-//! and remembered, so a later `chdir` or the process's exit does not change
-//! the answer for that identity. A process that exits before its first
-//! relative open is read keeps the path relative; one that renames its cwd
-//! in between gets the new name. Paths relative to a directory descriptor
-//! are resolved through `/proc/<pid>/fd/<dfd>` with the same race.
+//! Working directories are followed, not looked up: a process starts with
+//! the directory it was spawned in (or, first seen in cgroup mode, the one
+//! `/proc/<pid>/cwd` names then), a fork copies its parent's, and the
+//! kernel sends a record for every successful chdir and fchdir, in order
+//! with the opens of the same task. Relative paths are therefore resolved
+//! against the directory in effect when the open happened, even when the
+//! process is long gone when the record is read. Two cases still ask
+//! `/proc` after the fact and can miss: fchdir (its fd is resolved through
+//! `/proc/<pid>/fd/<fd>`) and paths relative to a directory fd
+//! (`openat(dfd, ...)`, likewise); a process that has exited by then keeps
+//! the old directory, or the relative path. chdir paths are joined
+//! lexically, so a chdir through a symlink records the symlink's path.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -66,7 +69,6 @@ pub struct Decoder {
     clock: Clock,
     redact: Option<Regex>,
     procs: HashMap<u32, ProcInfo>,
-    cwds: HashMap<u64, String>,
 }
 
 /// What `--redact` puts in place of a match.
@@ -147,8 +149,13 @@ impl Decoder {
             clock,
             redact,
             procs: HashMap::new(),
-            cwds: HashMap::new(),
         }
+    }
+
+    /// Starts following process `pid` in working directory `cwd` (the
+    /// spawned command, before any of its records is decoded).
+    pub fn seed_cwd(&mut self, pid: u32, cwd: String) {
+        self.procs.entry(pid).or_default().cwd = Some(cwd);
     }
 
     fn proc_info(&mut self, pid: u32) -> &mut ProcInfo {
@@ -201,6 +208,10 @@ impl Decoder {
             kind::CAP => self.cap(&abi::read(bytes)?),
             kind::FORK => self.fork(&abi::read(bytes)?),
             kind::EXIT => self.exit(&abi::read(bytes)?),
+            kind::CHDIR => {
+                self.chdir(&abi::read_prefix(bytes, abi::OPEN_FIXED)?);
+                return None;
+            }
             other => {
                 tracing::debug!(kind = other, len = bytes.len(), "unknown record");
                 return None;
@@ -215,13 +226,11 @@ impl Decoder {
     fn exec(&mut self, r: &abi::Exec) -> Event {
         let pid = r.h.pid;
         let mut path = lossy(&r.filename);
-        let cwd = read_link(format!("/proc/{pid}/cwd")).or_else(|| self.proc_info(pid).cwd.clone());
+        let cwd = self.proc_info(pid).cwd.clone();
         if let Some(c) = cwd.as_deref().filter(|_| !path.starts_with('/')) {
             path = join(c, &path);
         }
-        let info = self.proc_info(pid);
-        info.exe = Some(path.clone());
-        info.cwd = cwd;
+        self.proc_info(pid).exe = Some(path.clone());
         let len = (r.argv_len as usize).min(abi::ARGV_MAX);
         let raw = &r.argv[..len];
         let raw = raw.strip_suffix(&[0]).unwrap_or(raw);
@@ -254,18 +263,10 @@ impl Decoder {
         let path = if raw.starts_with('/') || raw.is_empty() {
             raw
         } else if r.dfd == AT_FDCWD {
-            let base = match self.cwds.get(&r.cwd) {
-                Some(c) => Some(c.clone()),
-                None => {
-                    let c = read_link(format!("/proc/{pid}/cwd"))
-                        .or_else(|| self.proc_info(pid).cwd.clone());
-                    if let Some(c) = &c {
-                        self.cwds.insert(r.cwd, c.clone());
-                    }
-                    c
-                }
-            };
-            base.map_or(raw.clone(), |b| join(&b, &raw))
+            self.proc_info(pid)
+                .cwd
+                .clone()
+                .map_or(raw.clone(), |b| join(&b, &raw))
         } else {
             read_link(format!("/proc/{pid}/fd/{}", r.dfd)).map_or(raw.clone(), |b| join(&b, &raw))
         };
@@ -274,6 +275,22 @@ impl Decoder {
         e.flags = Some(flags::names(r.flags));
         e.ret = Some(r.ret);
         e
+    }
+
+    /// Follows a successful chdir or fchdir.
+    fn chdir(&mut self, r: &abi::Open) {
+        let pid = r.h.pid;
+        let path = lossy(&r.path);
+        let new = if r.dfd != AT_FDCWD {
+            read_link(format!("/proc/{pid}/fd/{}", r.dfd))
+        } else if path.starts_with('/') {
+            Some(join("/", &path))
+        } else {
+            self.proc_info(pid).cwd.clone().map(|c| join(&c, &path))
+        };
+        if let Some(new) = new {
+            self.proc_info(pid).cwd = Some(new);
+        }
     }
 
     fn net_fields(&self, e: &mut Event, r: &abi::Net) {

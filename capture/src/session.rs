@@ -156,6 +156,11 @@ pub fn run(opts: Options, stop: &AtomicBool) -> Result<Summary, CaptureError> {
         pending: HashMap::new(),
         records: 0,
     };
+    if let (Some(c), Ok(cwd)) = (&child, std::env::current_dir()) {
+        reader
+            .decoder
+            .seed_cwd(c.id(), cwd.to_string_lossy().into_owned());
+    }
     let (mut status, interrupted) = follow(&mut reader, child.as_mut(), opts.duration, stop)?;
     if let Some(c) = child.as_mut()
         && status.is_none()

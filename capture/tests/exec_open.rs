@@ -137,3 +137,23 @@ fn failed_execve_attempts_of_a_path_search_are_not_execs() {
         "the sh exec, two failed attempts and the success"
     );
 }
+
+#[test]
+fn relative_opens_are_made_absolute_against_the_cwd() {
+    let dir = tempfile::tempdir().unwrap();
+    let argv = [
+        "/bin/sh",
+        "-c",
+        "cd /etc && cat hostname ./hostname ../etc/hostname >/dev/null",
+    ];
+    let (summary, rows) = capture(options(dir.path(), &argv));
+    assert_no_drops(&summary);
+    let cat: Vec<&Row> = of_kind(&rows, "open")
+        .into_iter()
+        .filter(|r| r.comm.as_deref() == Some("cat") && r.path.as_deref() == Some("/etc/hostname"))
+        .collect();
+    // Three spellings of one file: three kernel records (the strings
+    // differ), three rows with the same absolute path.
+    assert_eq!(cat.len(), 3, "{:?}", of_kind(&rows, "open"));
+    assert!(cat.iter().all(|r| r.ret.unwrap() >= 0));
+}
