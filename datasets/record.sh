@@ -168,8 +168,12 @@ webapp_attack() {
 # ---- redis: redis-server, redis-benchmark and the functional suite ----
 
 redis_start() {
+  # Redis 7 and later refuse MODULE LOAD unless told; the server runs as a
+  # vulnerable deployment would, with it enabled.
+  local modules=()
+  chroot "$1" redis-server --version | grep -q 'v=6\.' || modules=(--enable-module-command yes)
   start_container "$1" "$2" redis-server --port 6379 --bind 127.0.0.1 --save "" --appendonly no \
-    --dir /var/lib/redis --protected-mode no --daemonize no
+    --dir /var/lib/redis --protected-mode no --daemonize no "${modules[@]}"
   wait_port 6379
 }
 
@@ -224,6 +228,15 @@ for workload in "${WORKLOADS[@]}"; do
         capture "$workload-$env-$name" attack "$name" "$env" "$workload" "${workload}_attack"
     done
   done
-  "$BOB" sql "SELECT label, COUNT(DISTINCT run) AS runs, COUNT(*) AS rows_written FROM events GROUP BY label ORDER BY label" \
-    -t "datasets/$workload" >&2
+  {
+    cat "datasets/workloads/$workload/ABOUT.md"
+    printf '\n## Recorded\n\nBy `datasets/record.sh` on %s, kernel %s, %s benign run(s) per\n' \
+      "$(date -u +%F)" "$(uname -r)" "$RUNS"
+    printf 'environment and one run per attack. Rows per environment and label:\n\n```\n'
+    "$BOB" sql "SELECT os, label, COUNT(DISTINCT run) AS runs, COUNT(*) AS rows_written,
+                SUM(\"count\") AS observations FROM events GROUP BY os, label ORDER BY os, label" \
+      -t "datasets/$workload"
+    printf '```\n'
+  } > "datasets/$workload/README.md"
+  log "wrote datasets/$workload/README.md"
 done

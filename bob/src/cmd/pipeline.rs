@@ -27,7 +27,8 @@ use crate::exit;
 /// 2. the deviation report per environment (`deviations.md`, `.json`);
 /// 3. the seccomp profile of the BoB (`seccomp.json`);
 /// 4. replay of every run against both BoBs: the scoreboard
-///    (`scoreboard.md`, `.json`), node-agent alert lines (`alerts.jsonl`),
+///    (`scoreboard.md`, `.json`), node-agent alert lines (`alerts.jsonl`,
+///    `alerts-holdout.jsonl`),
 ///    and the outcome of each run (`runs.md`: an attack run is detected when
 ///    at least one of its rows alerts, a benign run is clean when none does).
 ///
@@ -216,13 +217,16 @@ fn one(ds: &Path, name: &str, out: &Path, args: &PipelineArgs) -> anyhow::Result
         alert_columns: true,
         ..ReplayOptions::default()
     };
-    let mut sink = AlertSink::create(
-        &out.join("alerts.jsonl"),
-        &candidates[..1],
-        alert_opts.eval.semantics,
-    )?;
-    bob_replay::scan::scan(&files, &candidates[..1], &alert_opts, &mut sink)?;
-    sink.finish()?;
+    for (i, file) in ["alerts.jsonl", "alerts-holdout.jsonl"]
+        .iter()
+        .enumerate()
+        .take(candidates.len())
+    {
+        let one = &candidates[i..i + 1];
+        let mut sink = AlertSink::create(&out.join(file), one, alert_opts.eval.semantics)?;
+        bob_replay::scan::scan(&files, one, &alert_opts, &mut sink)?;
+        sink.finish()?;
+    }
 
     // Each run on its own, against the BoB that did not see the holdout.
     let judge = candidates.last().expect("at least one candidate");
