@@ -9,6 +9,7 @@ DuckDB through its Python module), best of --repeat, so both pay the same
 start-up and file-footer reading.
 
 Usage: analyze/bench/bench.py [--rows 10000000] [--envs 16] [--repeat 3]
+(BOB=path/to/bob uses that binary instead of building the release one.)
 """
 import argparse
 import os
@@ -45,8 +46,10 @@ def main():
     ap.add_argument("--dataset", default=None, help="dataset dir (default: target/bench/synth-ROWS-ENVS)")
     args = ap.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "bob"], cwd=ROOT, check=True)
-    bob = os.path.join(ROOT, "target/release/bob")
+    bob = os.environ.get("BOB")
+    if not bob:
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "bob"], cwd=ROOT, check=True)
+        bob = os.path.join(ROOT, "target/release/bob")
     ds = args.dataset or os.path.join(ROOT, f"target/bench/synth-{args.rows}-{args.envs}")
     if not os.path.isdir(ds):
         print(f"generating {args.rows} rows in {args.envs} environments: {ds}", file=sys.stderr)

@@ -37,7 +37,7 @@ pub fn write_text(
                 .with_header(true)
                 .build(&mut *out);
             for b in batches {
-                w.write(b)?;
+                w.write(&flatten_nested(b)?)?;
             }
         }
         ResultFormat::Json => {
@@ -84,4 +84,47 @@ pub fn write_file(
         write_text(batches, format, &mut bytes)?;
     }
     bob_profile::write_atomic(path, &bytes).map_err(|e| AnalyzeError::io(path, e))
+}
+
+/// The batch with list, map and struct columns rendered as text
+/// (`[O_RDONLY, O_CLOEXEC]`), which is all CSV can hold.
+fn flatten_nested(batch: &RecordBatch) -> Result<RecordBatch, AnalyzeError> {
+    use arrow::array::{ArrayRef, StringBuilder};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use arrow::util::display::{ArrayFormatter, FormatOptions};
+    use std::sync::Arc;
+
+    if !batch
+        .schema()
+        .fields()
+        .iter()
+        .any(|f| f.data_type().is_nested())
+    {
+        return Ok(batch.clone());
+    }
+    let opts = FormatOptions::default();
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (f, col) in batch.schema().fields().iter().zip(batch.columns()) {
+        if !f.data_type().is_nested() {
+            fields.push(f.as_ref().clone());
+            columns.push(col.clone());
+            continue;
+        }
+        let fmt = ArrayFormatter::try_new(col.as_ref(), &opts)?;
+        let mut b = StringBuilder::new();
+        for i in 0..col.len() {
+            if col.is_null(i) {
+                b.append_null();
+            } else {
+                b.append_value(fmt.value(i).to_string());
+            }
+        }
+        fields.push(Field::new(f.name(), DataType::Utf8, true));
+        columns.push(Arc::new(b.finish()));
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
 }
