@@ -138,6 +138,13 @@ impl Dict {
         }
     }
 
+    /// The key stored at row `i` whatever its validity (0 when there is
+    /// none): only for callers that check validity when it matters.
+    #[inline(always)]
+    pub fn raw_key(&self, i: usize) -> usize {
+        self.keys.get(i).copied().unwrap_or(0).max(0) as usize
+    }
+
     /// The key of row `i`, or [`Dict::values_len`] when the row is null:
     /// an index into a table of `values_len() + 1` entries.
     #[inline(always)]

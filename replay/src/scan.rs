@@ -92,7 +92,7 @@ fn work_list(files: &[OpenFile]) -> Vec<(usize, usize)> {
 }
 
 fn window() -> usize {
-    rayon::current_num_threads().max(1) * 2
+    rayon::current_num_threads().max(1) * 8
 }
 
 /// Evaluates every row of `files` against every candidate and feeds `sink`.

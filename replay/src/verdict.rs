@@ -45,9 +45,11 @@ struct Cache {
 impl Cache {
     fn prepare(&mut self, dict: &Dict, slots: usize) {
         let id = dict.values_id();
-        if self.id != id || self.table.len() != slots * dict.values_len() {
+        // One column more than values, so a raw key of a null row (0)
+        // always indexes the table.
+        if self.id != id || self.table.len() != slots * (dict.values_len() + 1) {
             self.id = id;
-            self.width = dict.values_len();
+            self.width = dict.values_len() + 1;
             self.table.clear();
             self.table.resize(slots * self.width, UNSET);
         }
@@ -77,7 +79,7 @@ pub struct Evaluator<'a> {
     /// Whether each `direction` value (and null, last) is outgoing.
     outbound: Vec<bool>,
     /// Rows of a batch that the tables could not answer.
-    pending: Vec<u32>,
+    pending: Vec<(u32, u32)>,
     /// Slots by `workload key * width + container key`.
     slots: Vec<i32>,
     width: usize,
@@ -233,28 +235,44 @@ impl<'a> Evaluator<'a> {
                 if code >= FAST {
                     out.push(if code == NONE { 0 } else { UNSET });
                     if code == SLOW {
-                        pending.push(i as u32);
+                        pending.push((i as u32, slot as u32));
                     }
                     continue;
                 }
-                if code == NETWORK && !self.outbound[rows.direction.key_or_null(i)] {
-                    out.push(0);
-                    continue;
-                }
-                let cell = match cols[code].key(i) {
-                    Some(k) => caches[code].table[slot * caches[code].width + k],
-                    None => 0,
-                };
+                // Null values and incoming traffic are sorted out in the
+                // last pass, which only sees rows that would alert.
+                let cache = caches[code];
+                let k = cols[code].raw_key(i).min(cache.width - 1);
+                let cell = cache.table[slot * cache.width + k];
                 if cell == UNSET {
-                    pending.push(i as u32);
+                    pending.push((i as u32, slot as u32));
                 }
                 out.push(cell);
             }
         }
-        for &i in &pending {
-            let i = i as usize;
-            let slot = self.slot(rows, i).unwrap_or(0);
-            let kind = self.kind_of[rows.kind.key_or_null(i)].unwrap_or(Kind::Fork);
+        for &(i, slot) in &pending {
+            let (i, slot) = (i as usize, slot as usize);
+            let key = rows.kind.key_or_null(i);
+            let code = self.codes[key] as usize;
+            // Rows waiting for a value an earlier row of the batch has
+            // just evaluated read the table.
+            if code < FAST {
+                let (col, cache) = match code {
+                    0 => (&rows.syscall, &self.syscall),
+                    1 => (&rows.path, &self.path),
+                    2 => (&rows.capability, &self.capability),
+                    3 => (&rows.domain, &self.domain),
+                    _ => (&rows.remote_addr, &self.address),
+                };
+                if let Some(k) = col.key(i) {
+                    let cell = cache.table[slot * cache.width + k];
+                    if cell != UNSET {
+                        out[start + i] = cell;
+                        continue;
+                    }
+                }
+            }
+            let kind = self.kind_of[key].unwrap_or(Kind::Fork);
             out[start + i] = self.slow(rows, i, slot, kind);
         }
         self.pending = pending;
@@ -262,8 +280,21 @@ impl<'a> Evaluator<'a> {
             let v = out[start + i];
             if v & RULES != 0 {
                 let slot = self.slot(rows, i).unwrap_or(0);
-                out[start + i] = self.finish(rows, i, slot, v);
+                out[start + i] = if self.looked_up_wrongly(rows, i) { 0 } else { self.finish(rows, i, slot, v) };
             }
+        }
+    }
+
+    /// Whether the first pass read a verdict that does not apply to row
+    /// `i`: its value is null, or it is incoming traffic.
+    fn looked_up_wrongly(&self, rows: &Rows, i: usize) -> bool {
+        match self.codes[rows.kind.key_or_null(i)] as usize {
+            0 => rows.syscall.key(i).is_none(),
+            1 => rows.path.key(i).is_none(),
+            2 => rows.capability.key(i).is_none(),
+            3 => rows.domain.key(i).is_none(),
+            NETWORK => rows.remote_addr.key(i).is_none() || !self.outbound[rows.direction.key_or_null(i)],
+            _ => false,
         }
     }
 
