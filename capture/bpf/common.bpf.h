@@ -29,6 +29,7 @@ _Static_assert(sizeof(struct bob_dedup_val) == BOB_DEDUP_VAL_SIZE, "dedup size")
 const volatile __u64 target_cgroup = 0;	/* 0: pid mode */
 const volatile __u32 target_level = 0;	/* depth of target_cgroup */
 const volatile __u16 dns_port = 53;	/* UDP port whose payload is DNS */
+const volatile __u32 self_tgid = 0;	/* the capturer: never traced */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -109,9 +110,12 @@ static __always_inline __u64 *pid_word(__u32 tgid)
 /* Whether the current task belongs to the target. */
 static __always_inline bool is_traced(__u32 tgid)
 {
+	/* In cgroup mode the capturer may sit in the group it traces: its own
+	 * writes of the trace must not become rows. */
 	if (target_cgroup)
-		return bpf_get_current_ancestor_cgroup_id(target_level) ==
-		       target_cgroup;
+		return tgid != self_tgid &&
+		       bpf_get_current_ancestor_cgroup_id(target_level) ==
+			       target_cgroup;
 	__u64 *w = pid_word(tgid);
 
 	return w && ((*w >> (tgid & 63)) & 1);

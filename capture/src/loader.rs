@@ -1,7 +1,7 @@
 //! Loads the capture object, sets its filters and attaches every program.
 //!
 //! The filters are read-only globals of the object (`target_cgroup`,
-//! `target_level`, `dns_port`), fixed before load so that the verifier
+//! `target_level`, `dns_port`, `self_tgid`), fixed before load so that the verifier
 //! prunes the branch not taken. All hooks are BTF tracepoints, attached by
 //! BTF id: no tracefs. (fentry/fexit and LSM programs are refused with
 //! EPERM on the kernels this was built for, and kprobes are not compiled
@@ -44,6 +44,7 @@ pub fn load(filter: &Filter) -> Result<Ebpf, CaptureError> {
         .override_global("target_cgroup", &filter.cgroup_id, true)
         .override_global("target_level", &filter.cgroup_level, true)
         .override_global("dns_port", &filter.dns_port, true)
+        .override_global("self_tgid", &std::process::id(), true)
         .map_max_entries("events", filter.ring_bytes)
         .load(OBJECT)
         .map_err(|e| CaptureError::Load(Box::new(e)))?;
