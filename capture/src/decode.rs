@@ -394,6 +394,106 @@ mod tests {
         assert_eq!(join("/", ".."), "/");
     }
 
+    /// The bytes of a plain record, as the ring buffer hands them over.
+    fn bytes<T: abi::Plain>(r: &T) -> Vec<u8> {
+        // SAFETY: `T: Plain` has no padding, so all its bytes are initialised.
+        unsafe { std::slice::from_raw_parts((r as *const T).cast::<u8>(), size_of::<T>()) }.to_vec()
+    }
+
+    fn header(kind: u32, pid: u32) -> abi::Header {
+        abi::Header {
+            kind,
+            pid,
+            tid: pid,
+            ppid: 1,
+            uid: 0,
+            gid: 0,
+            ts: 1,
+            cgroup_id: 7,
+            dedup: 0,
+            comm: *b"sh\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+        }
+    }
+
+    fn path_record(kind: u32, pid: u32, path: &str) -> abi::Open {
+        let mut r = abi::Open {
+            h: header(kind, pid),
+            ret: 3,
+            dfd: AT_FDCWD,
+            flags: 0,
+            cwd: 0,
+            path: [0; abi::PATH_MAX],
+        };
+        r.path[..path.len()].copy_from_slice(path.as_bytes());
+        r
+    }
+
+    fn decoder(redact: Option<&str>) -> Decoder {
+        let redact = redact.map(|r| Regex::new(r).unwrap());
+        Decoder::new(Arc::default(), Identity::default(), Clock::new(), redact)
+    }
+
+    // A pid no process has, so that nothing is read from /proc.
+    const PID: u32 = 4_000_000;
+
+    #[test]
+    fn chdir_and_fork_are_followed_for_relative_opens() {
+        let mut d = decoder(None);
+        d.seed_cwd(PID, "/srv".into());
+        let open = |d: &mut Decoder, pid, p| {
+            let r = d.decode(&bytes(&path_record(kind::OPEN, pid, p))).unwrap();
+            r.event.path.unwrap()
+        };
+        assert_eq!(open(&mut d, PID, "a"), "/srv/a");
+        assert!(
+            d.decode(&bytes(&path_record(kind::CHDIR, PID, "../etc")))
+                .is_none()
+        );
+        assert_eq!(open(&mut d, PID, "./hostname"), "/etc/hostname");
+        let fork = abi::Fork {
+            h: header(kind::FORK, PID),
+            child: PID + 1,
+            pad: 0,
+        };
+        let row = d.decode(&bytes(&fork)).unwrap().event;
+        assert_eq!(
+            (row.process.pid, row.process.ppid),
+            (Some(PID + 1), Some(PID))
+        );
+        assert_eq!(open(&mut d, PID + 1, "passwd"), "/etc/passwd");
+        assert!(
+            d.decode(&bytes(&path_record(kind::CHDIR, PID, "/tmp")))
+                .is_none()
+        );
+        assert_eq!(
+            open(&mut d, PID + 1, "x"),
+            "/etc/x",
+            "the child keeps its own cwd"
+        );
+        assert_eq!(open(&mut d, PID, "x"), "/tmp/x");
+    }
+
+    #[test]
+    fn redaction_happens_before_the_row_exists() {
+        let mut d = decoder(Some("token=[^ ]+"));
+        let mut r = abi::Exec {
+            h: header(kind::EXEC, PID),
+            argv_len: 0,
+            flags: 0,
+            filename: [0; abi::PATH_MAX],
+            argv: [0; abi::ARGV_MAX],
+        };
+        r.filename[..8].copy_from_slice(b"/bin/app");
+        let argv = b"app\0--token=s3cret\0-v\0";
+        r.argv[..argv.len()].copy_from_slice(argv);
+        r.argv_len = argv.len() as u32;
+        let e = d.decode(&bytes(&r)).unwrap().event;
+        assert_eq!(e.argv.unwrap(), ["app", "--[REDACTED]", "-v"]);
+        assert_eq!(e.path.as_deref(), Some("/bin/app"));
+        assert_eq!(e.argv_truncated, Some(false));
+        assert_eq!(e.container.cgroup_id, Some(7));
+    }
+
     #[test]
     fn exit_codes_follow_the_shell() {
         assert_eq!(exit_code(3 << 8), 3);
