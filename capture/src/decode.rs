@@ -10,11 +10,12 @@
 //! kernel sends a record for every successful chdir and fchdir, in order
 //! with the opens of the same task. Relative paths are therefore resolved
 //! against the directory in effect when the open happened, even when the
-//! process is long gone when the record is read. Two cases still ask
-//! `/proc` after the fact and can miss: fchdir (its fd is resolved through
-//! `/proc/<pid>/fd/<fd>`) and paths relative to a directory fd
-//! (`openat(dfd, ...)`, likewise); a process that has exited by then keeps
-//! the old directory, or the relative path. chdir paths are joined
+//! process is long gone when the record is read. Directory fds (fchdir,
+//! `openat(dfd, ...)`) are resolved to the path of the last successful
+//! open that returned that fd in that process (inherited at fork); an fd
+//! that came from elsewhere (dup2, SCM_RIGHTS, inherited from outside the
+//! trace) is looked up in `/proc/<pid>/fd/<fd>` when the record is decoded,
+//! which misses when the process has exited by then. chdir paths are joined
 //! lexically, so a chdir through a symlink records the symlink's path.
 
 use std::collections::HashMap;
@@ -60,6 +61,9 @@ struct ProcInfo {
     uid: Option<u32>,
     gid: Option<u32>,
     cgroup_id: Option<u64>,
+    /// The path of the last successful open that returned each fd, for
+    /// paths relative to a directory fd.
+    fds: HashMap<i32, String>,
 }
 
 /// Turns records into rows; keeps the per-process state they need.
@@ -268,8 +272,12 @@ impl Decoder {
                 .clone()
                 .map_or(raw.clone(), |b| join(&b, &raw))
         } else {
-            read_link(format!("/proc/{pid}/fd/{}", r.dfd)).map_or(raw.clone(), |b| join(&b, &raw))
+            self.fd_path(pid, r.dfd)
+                .map_or(raw.clone(), |b| join(&b, &raw))
         };
+        if r.ret >= 0 {
+            self.proc_info(pid).fds.insert(r.ret as i32, path.clone());
+        }
         let mut e = self.base(Kind::Open, &r.h);
         e.path = Some(path);
         e.flags = Some(flags::names(r.flags));
@@ -277,12 +285,19 @@ impl Decoder {
         e
     }
 
+    /// The directory behind `fd` of `pid`: the path its last open returned
+    /// it for, else what `/proc` says now.
+    fn fd_path(&mut self, pid: u32, fd: i32) -> Option<String> {
+        let known = self.proc_info(pid).fds.get(&fd).cloned();
+        known.or_else(|| read_link(format!("/proc/{pid}/fd/{fd}")))
+    }
+
     /// Follows a successful chdir or fchdir.
     fn chdir(&mut self, r: &abi::Open) {
         let pid = r.h.pid;
         let path = lossy(&r.path);
         let new = if r.dfd != AT_FDCWD {
-            read_link(format!("/proc/{pid}/fd/{}", r.dfd))
+            self.fd_path(pid, r.dfd)
         } else if path.starts_with('/') {
             Some(join("/", &path))
         } else {
@@ -471,6 +486,16 @@ mod tests {
             "the child keeps its own cwd"
         );
         assert_eq!(open(&mut d, PID, "x"), "/tmp/x");
+        // A directory fd from an earlier open resolves an openat(dfd, ...).
+        let mut dir = path_record(kind::OPEN, PID, "/usr/lib");
+        dir.ret = 5;
+        d.decode(&bytes(&dir)).unwrap();
+        let mut rel = path_record(kind::OPEN, PID, "os-release");
+        rel.dfd = 5;
+        assert_eq!(
+            d.decode(&bytes(&rel)).unwrap().event.path.unwrap(),
+            "/usr/lib/os-release"
+        );
     }
 
     #[test]
