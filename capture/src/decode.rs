@@ -88,6 +88,30 @@ fn read_link(path: String) -> Option<String> {
         .map(|p| p.to_string_lossy().into_owned())
 }
 
+/// Reads `/proc/<pid>/<what>` (`cwd`, `exe`, `fd/N`) as the process itself
+/// names it. The kernel gives such links relative to the reader's root, so
+/// for a process in a chroot or a container they start with the host path
+/// of its root (`/var/lib/roots/debian-12/var/lib/redis`); that prefix is
+/// removed, as it is not part of any path the process used.
+fn proc_link(pid: u32, what: &str) -> Option<String> {
+    let link = read_link(format!("/proc/{pid}/{what}"))?;
+    match read_link(format!("/proc/{pid}/root")) {
+        Some(root) if root != "/" => Some(strip_root(&root, &link)),
+        _ => Some(link),
+    }
+}
+
+/// `path` seen from inside `root`: `/r/etc` under `/r` is `/etc`. A path
+/// outside the root (an fd opened before a chroot) is returned as it is.
+pub fn strip_root(root: &str, path: &str) -> String {
+    let root = root.trim_end_matches('/');
+    match path.strip_prefix(root) {
+        Some("") => "/".to_owned(),
+        Some(rest) if rest.starts_with('/') => rest.to_owned(),
+        _ => path.to_owned(),
+    }
+}
+
 /// Joins `rel` to the absolute `base`, dropping `.` and resolving `..`
 /// lexically.
 pub fn join(base: &str, rel: &str) -> String {
@@ -164,8 +188,8 @@ impl Decoder {
 
     fn proc_info(&mut self, pid: u32) -> &mut ProcInfo {
         self.procs.entry(pid).or_insert_with(|| ProcInfo {
-            exe: read_link(format!("/proc/{pid}/exe")),
-            cwd: read_link(format!("/proc/{pid}/cwd")),
+            exe: proc_link(pid, "exe"),
+            cwd: proc_link(pid, "cwd"),
             ..ProcInfo::default()
         })
     }
@@ -289,7 +313,7 @@ impl Decoder {
     /// it for, else what `/proc` says now.
     fn fd_path(&mut self, pid: u32, fd: i32) -> Option<String> {
         let known = self.proc_info(pid).fds.get(&fd).cloned();
-        known.or_else(|| read_link(format!("/proc/{pid}/fd/{fd}")))
+        known.or_else(|| proc_link(pid, &format!("fd/{fd}")))
     }
 
     /// Follows a successful chdir or fchdir.
@@ -400,6 +424,22 @@ impl Decoder {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn paths_are_seen_from_the_process_root() {
+        use super::strip_root;
+        assert_eq!(
+            strip_root("/var/lib/roots/d12", "/var/lib/roots/d12/var/lib/redis"),
+            "/var/lib/redis"
+        );
+        assert_eq!(strip_root("/var/lib/roots/d12/", "/var/lib/roots/d12"), "/");
+        assert_eq!(
+            strip_root("/var/lib/roots/d12", "/var/lib/roots/d123/x"),
+            "/var/lib/roots/d123/x"
+        );
+        assert_eq!(strip_root("/r", "/etc/passwd"), "/etc/passwd");
+    }
+
     use super::*;
 
     #[test]
