@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine of this kind lacks, and nothing that is
-# already there: clang and bpftool (to rebuild and check the eBPF object),
+# already there: clang, llvm, libbpf headers and xz (to rebuild and check
+# the eBPF object; the committed one is Debian 12's clang 14's output),
 # GNU time (peak memory in benchmarks), and the pinned Python packages of
 # notebooks/requirements.txt (notebooks, the interop test, the DuckDB
 # baseline). Safe to run again.
@@ -8,8 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-command -v clang >/dev/null 2>&1 || need_apt+=(clang llvm)
-command -v bpftool >/dev/null 2>&1 || need_apt+=(bpftool)
+command -v clang >/dev/null 2>&1 || need_apt+=(clang)
+command -v llvm-strip >/dev/null 2>&1 || need_apt+=(llvm)
+[ -e /usr/include/bpf/bpf_helpers.h ] || need_apt+=(libbpf-dev)
+command -v xz >/dev/null 2>&1 || need_apt+=(xz-utils)
 [ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2
