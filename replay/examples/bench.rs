@@ -95,7 +95,7 @@ fn run(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         (Duration::MAX, Duration::MAX, Duration::MAX);
     let mut rows = 0;
     let mut board = None;
-    for _ in 0..3 {
+    for _ in 0..5 {
         let s = decode_only(&files, &opts)?;
         scan_best = scan_best.min(s.elapsed);
         let e = scan(&files, &candidates, &opts, &mut Verdicts)?;

@@ -80,6 +80,10 @@ pub struct Evaluator<'a> {
     outbound: Vec<bool>,
     /// Rows of a batch that the tables could not answer.
     pending: Vec<(u32, u32)>,
+    /// Rows of a batch whose verdict has a rule.
+    alerting: Vec<u32>,
+    /// The dictionaries `slots` was computed for.
+    slot_ids: Option<((usize, usize), (usize, usize))>,
     /// Slots by `workload key * width + container key`.
     slots: Vec<i32>,
     width: usize,
@@ -108,6 +112,8 @@ impl<'a> Evaluator<'a> {
             kind_of: Vec::new(),
             outbound: Vec::new(),
             pending: Vec::new(),
+            alerting: Vec::new(),
+            slot_ids: None,
             slots: Vec::new(),
             width: 0,
             syscall: Cache::default(),
@@ -122,7 +128,6 @@ impl<'a> Evaluator<'a> {
     }
 
     fn prepare(&mut self, rows: &Rows) {
-        let n = self.candidate.containers.len();
         if self.kinds != rows.kind.values_id() || self.codes.is_empty() {
             self.kinds = rows.kind.values_id();
             let go = self.opts.semantics == Semantics::GoRules;
@@ -150,9 +155,14 @@ impl<'a> Evaluator<'a> {
             (0..rows.direction.values_len()).map(|k| rows.direction.value(k) == "outbound"),
         );
         self.outbound.push(true);
-        // Container and workload dictionaries are small: a table of slots by
-        // (workload key, container key) per batch, the last index of each
-        // standing for null.
+        // A table of slots by (workload key, container key), the last index
+        // of each standing for null, kept while both dictionaries stay.
+        let ids = (rows.workload_name.values_id(), rows.container.values_id());
+        if self.slot_ids == Some(ids) {
+            self.prepare_caches(rows);
+            return;
+        }
+        self.slot_ids = Some(ids);
         let c = self.candidate;
         let (wn, cn) = (
             rows.workload_name.values_len() + 1,
@@ -172,6 +182,11 @@ impl<'a> Evaluator<'a> {
                     .push(c.container_index(wl, name).map_or(NO_SLOT, |i| i as i32));
             }
         }
+        self.prepare_caches(rows);
+    }
+
+    fn prepare_caches(&mut self, rows: &Rows) {
+        let n = self.candidate.containers.len();
         self.syscall.prepare(&rows.syscall, n);
         self.path.prepare(&rows.path, n);
         self.capability.prepare(&rows.capability, n);
@@ -198,16 +213,19 @@ impl<'a> Evaluator<'a> {
     /// Appends the verdict of every row of `rows` to `out`.
     ///
     /// Three passes: table lookups for every row whose verdict depends on
-    /// one dictionary column (no branch on the kind, so the loop runs at
-    /// memory speed), then the rows the tables could not answer (values
-    /// not seen yet, execs, network, the Go rules' opens), then
-    /// `rulePolicies` on the rows that alert.
+    /// one dictionary column (no branch on the kind and no null check, so
+    /// the loop runs at memory speed), then the rows the tables could not
+    /// answer (values not seen yet, execs, the Go rules' opens), then, on
+    /// the rows that alert only, the checks the first pass skipped (a null
+    /// value, incoming traffic) and `rulePolicies`.
     pub fn evaluate(&mut self, rows: &Rows, out: &mut Vec<u16>) {
         self.prepare(rows);
         let start = out.len();
         out.reserve(rows.len);
         let mut pending = std::mem::take(&mut self.pending);
+        let mut alerting = std::mem::take(&mut self.alerting);
         pending.clear();
+        alerting.clear();
         {
             let cols = [
                 &rows.syscall,
@@ -246,6 +264,8 @@ impl<'a> Evaluator<'a> {
                 let cell = cache.table[slot * cache.width + k];
                 if cell == UNSET {
                     pending.push((i as u32, slot as u32));
+                } else if cell & RULES != 0 {
+                    alerting.push(i as u32);
                 }
                 out.push(cell);
             }
@@ -275,14 +295,24 @@ impl<'a> Evaluator<'a> {
             let kind = self.kind_of[key].unwrap_or(Kind::Fork);
             out[start + i] = self.slow(rows, i, slot, kind);
         }
+        alerting.extend(
+            pending
+                .iter()
+                .filter(|(i, _)| out[start + *i as usize] & RULES != 0)
+                .map(|p| p.0),
+        );
         self.pending = pending;
-        for i in 0..rows.len {
+        for &i in &alerting {
+            let i = i as usize;
+            let slot = self.slot(rows, i).unwrap_or(0);
             let v = out[start + i];
-            if v & RULES != 0 {
-                let slot = self.slot(rows, i).unwrap_or(0);
-                out[start + i] = if self.looked_up_wrongly(rows, i) { 0 } else { self.finish(rows, i, slot, v) };
-            }
+            out[start + i] = if self.looked_up_wrongly(rows, i) {
+                0
+            } else {
+                self.finish(rows, i, slot, v)
+            };
         }
+        self.alerting = alerting;
     }
 
     /// Whether the first pass read a verdict that does not apply to row
@@ -293,7 +323,9 @@ impl<'a> Evaluator<'a> {
             1 => rows.path.key(i).is_none(),
             2 => rows.capability.key(i).is_none(),
             3 => rows.domain.key(i).is_none(),
-            NETWORK => rows.remote_addr.key(i).is_none() || !self.outbound[rows.direction.key_or_null(i)],
+            NETWORK => {
+                rows.remote_addr.key(i).is_none() || !self.outbound[rows.direction.key_or_null(i)]
+            }
             _ => false,
         }
     }
