@@ -138,10 +138,8 @@ impl Candidate {
                 .metadata()
                 .label("kubescape.io/workload-name")
                 .map(str::to_owned);
-            if let Some(w) = &wl {
-                if !c.workloads.contains(w) {
-                    c.workloads.push(w.clone());
-                }
+            if let Some(w) = wl.as_ref().filter(|w| !c.workloads.contains(w)) {
+                c.workloads.push(w.clone());
             }
             match bob {
                 Bob::ApplicationProfile(ap) => {

@@ -49,8 +49,14 @@ fn set(ids: &str) -> RuleSet {
 #[test]
 fn exec_table() {
     let c = model();
-    // (path, argv, comm, expected)
-    let cases: &[(Option<&str>, Option<&[&str]>, Option<&str>, &str)] = &[
+    // (path, argv, comm, rules that fire)
+    type Case<'a> = (
+        Option<&'a str>,
+        Option<&'a [&'a str]>,
+        Option<&'a str>,
+        &'a str,
+    );
+    let cases: &[Case] = &[
         (Some("/bin/sh"), Some(&["sh", "-c", "id"]), Some("sh"), ""),
         (Some("/bin/sh"), Some(&["sh", "-c"]), Some("sh"), "R0040"),
         (

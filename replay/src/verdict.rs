@@ -94,8 +94,11 @@ pub struct Evaluator<'a> {
     address: Cache,
     silenced: Cache,
     exec_ids: [(usize, usize); 3],
-    execs: HashMap<ExecKey, Vec<(Option<Vec<String>>, u16)>, FxBuild>,
+    execs: HashMap<ExecKey, Vec<ExecVerdict>, FxBuild>,
 }
+
+/// An argv and the verdict of an exec with it.
+type ExecVerdict = (Option<Vec<String>>, u16);
 
 /// (slot, path key, exe key, comm key, argv hash).
 type ExecKey = (usize, usize, usize, usize, u64);

@@ -83,7 +83,7 @@ fn upstream_syscall_alerts_fire_again() {
     let board = &scores.finish()[0];
 
     let want = upstream(&files);
-    let ours = upstream(&[out.clone()]);
+    let ours = upstream(std::slice::from_ref(&out));
     let want_r0003: BTreeSet<_> = want.iter().filter(|(r, _)| r == "R0003").collect();
     let ours_r0003: BTreeSet<_> = ours.iter().filter(|(r, _)| r == "R0003").collect();
     assert_eq!(want_r0003.len(), 44, "distinct syscalls flagged upstream");

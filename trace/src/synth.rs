@@ -25,14 +25,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bob_profile::{
-    Bob, Container, ContainerProfile, ContainerProfileSpec, Exec, NetworkNeighbor, ObjectMeta, Open,
-};
-
 use crate::env::Environment;
 use crate::error::TraceError;
 use crate::event::{Class, Event, Kind, Source};
 use crate::writer::TraceWriter;
+
+mod model;
+mod profiles;
+
+use model::{Rng, SYSCALLS, Workload, Zipf, workloads};
+pub use profiles::write_profiles;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -74,133 +76,6 @@ pub struct SynthReport {
 const RUN_ROWS: u64 = 20_000;
 /// Share of an attack run's rows that are malicious.
 const ATTACK_SHARE: f64 = 0.01;
-/// Share of each vocabulary, from the rare end, that profiles leave out.
-const TAIL: f64 = 0.03;
-
-const NAMES: [&str; 12] = [
-    "redis",
-    "nginx",
-    "postgres",
-    "kafka",
-    "api",
-    "worker",
-    "mongo",
-    "prometheus",
-    "grafana",
-    "etcd",
-    "envoy",
-    "celery",
-];
-
-const SYSCALLS: [&str; 96] = [
-    "read",
-    "write",
-    "openat",
-    "close",
-    "fstat",
-    "mmap",
-    "munmap",
-    "brk",
-    "rt_sigaction",
-    "rt_sigprocmask",
-    "ioctl",
-    "pread64",
-    "pwrite64",
-    "readv",
-    "writev",
-    "access",
-    "pipe",
-    "select",
-    "sched_yield",
-    "mremap",
-    "msync",
-    "madvise",
-    "dup",
-    "dup2",
-    "nanosleep",
-    "getpid",
-    "sendfile",
-    "socket",
-    "connect",
-    "accept",
-    "sendto",
-    "recvfrom",
-    "sendmsg",
-    "recvmsg",
-    "shutdown",
-    "bind",
-    "listen",
-    "getsockname",
-    "getpeername",
-    "socketpair",
-    "setsockopt",
-    "getsockopt",
-    "clone",
-    "fork",
-    "execve",
-    "exit",
-    "wait4",
-    "kill",
-    "uname",
-    "fcntl",
-    "flock",
-    "fsync",
-    "fdatasync",
-    "truncate",
-    "ftruncate",
-    "getdents64",
-    "getcwd",
-    "chdir",
-    "rename",
-    "mkdir",
-    "rmdir",
-    "unlink",
-    "readlink",
-    "chmod",
-    "fchmod",
-    "chown",
-    "umask",
-    "gettimeofday",
-    "getrlimit",
-    "getrusage",
-    "sysinfo",
-    "getuid",
-    "getgid",
-    "setuid",
-    "setgid",
-    "geteuid",
-    "getegid",
-    "setpgid",
-    "getppid",
-    "setsid",
-    "prctl",
-    "arch_prctl",
-    "futex",
-    "epoll_wait",
-    "epoll_ctl",
-    "tgkill",
-    "clock_gettime",
-    "exit_group",
-    "epoll_create1",
-    "pipe2",
-    "accept4",
-    "eventfd2",
-    "prlimit64",
-    "getrandom",
-    "statx",
-    "rseq",
-];
-
-const CAPS: [&str; 8] = [
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "SETGID",
-    "SETUID",
-    "NET_BIND_SERVICE",
-    "KILL",
-    "SYS_RESOURCE",
-];
 
 const OS: [&str; 4] = ["ubuntu-22.04", "ubuntu-24.04", "debian-12", "rhel-9.4"];
 const K8S: [&str; 4] = ["k3s", "kind", "minikube", "gke"];
@@ -211,178 +86,6 @@ const KERNELS: [&str; 4] = [
     "6.1.0-25-amd64",
     "5.14.0-427.el9",
 ];
-
-/// A small, fast, seedable generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// Zipf-like ranks: rank `r` has weight `1 / (r + 1)^s`.
-struct Zipf(Vec<f64>);
-
-impl Zipf {
-    fn new(n: usize, s: f64) -> Zipf {
-        let mut acc = 0.0;
-        let mut cdf: Vec<f64> = (0..n.max(1))
-            .map(|r| {
-                acc += 1.0 / ((r + 1) as f64).powf(s);
-                acc
-            })
-            .collect();
-        for c in &mut cdf {
-            *c /= acc;
-        }
-        Zipf(cdf)
-    }
-    fn sample(&self, rng: &mut Rng) -> usize {
-        let u = rng.unit();
-        self.0.partition_point(|&c| c < u).min(self.0.len() - 1)
-    }
-}
-
-/// One workload's vocabulary, most frequent first.
-struct Workload {
-    name: String,
-    image: String,
-    syscalls: Vec<String>,
-    opens: Vec<String>,
-    execs: Vec<(String, Vec<String>)>,
-    caps: Vec<String>,
-    domains: Vec<String>,
-    peers: Vec<String>,
-    zipf: [Zipf; 6],
-}
-
-/// A path with a placeholder the environment fills in: `{pid}` a process
-/// id, `{cm}` a config-map data directory.
-fn open_vocabulary(name: &str, rng: &mut Rng) -> Vec<String> {
-    let mut v = vec![
-        "/etc/ld.so.cache".to_owned(),
-        format!("/usr/lib/{name}/{name}.so"),
-        "/etc/passwd".to_owned(),
-        "/proc/{pid}/stat".to_owned(),
-        format!("/etc/{name}/{{cm}}/{name}.conf"),
-        "/dev/urandom".to_owned(),
-        "/proc/{pid}/status".to_owned(),
-        "/etc/nsswitch.conf".to_owned(),
-        "/sys/fs/cgroup/cpu.max".to_owned(),
-        "/proc/{pid}/cmdline".to_owned(),
-        "/etc/hosts".to_owned(),
-        "/etc/resolv.conf".to_owned(),
-        format!("/etc/{name}/{{cm}}/extra.conf"),
-        "/etc/ssl/certs/ca-certificates.crt".to_owned(),
-    ];
-    let libs = 20 + rng.below(60);
-    v.extend((0..libs).map(|i| format!("/usr/lib/x86_64-linux-gnu/lib{name}{i}.so.{}", i % 7)));
-    let data = 50 + rng.below(400);
-    v.extend((0..data).map(|i| format!("/var/lib/{name}/data/part-{i:05}.db")));
-    v
-}
-
-impl Workload {
-    fn new(i: usize, rng: &mut Rng) -> Workload {
-        let base = NAMES[i % NAMES.len()];
-        let name = if i < NAMES.len() {
-            base.to_owned()
-        } else {
-            format!("{base}-{}", i / NAMES.len())
-        };
-        let mut syscalls: Vec<String> = SYSCALLS.iter().map(|s| s.to_string()).collect();
-        for j in (1..syscalls.len()).rev() {
-            syscalls.swap(j, rng.below(j + 1));
-        }
-        syscalls.truncate(50 + rng.below(40));
-        let exe = format!("/usr/bin/{name}");
-        let mut execs = vec![
-            (
-                exe.clone(),
-                vec![
-                    name.clone(),
-                    "--config".into(),
-                    format!("/etc/{name}/{name}.conf"),
-                ],
-            ),
-            (
-                "/bin/sh".into(),
-                vec![
-                    "sh".into(),
-                    "-c".into(),
-                    format!("/usr/local/bin/{name}-health"),
-                ],
-            ),
-            (
-                format!("/usr/local/bin/{name}-health"),
-                vec![format!("{name}-health")],
-            ),
-            ("/usr/bin/date".into(), vec!["date".into(), "+%s".into()]),
-        ];
-        execs.extend((0..rng.below(6)).map(|k| {
-            (
-                format!("/usr/bin/{name}-tool{k}"),
-                vec![format!("{name}-tool{k}"), format!("--job={k}")],
-            )
-        }));
-        let caps: Vec<String> = CAPS[..2 + rng.below(4)]
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
-        let domains: Vec<String> = (0..2 + rng.below(4))
-            .map(|k| format!("svc{k}.{name}.example.com"))
-            .collect();
-        let peers: Vec<String> = (0..2 + rng.below(4))
-            .map(|k| format!("10.{}.{}.{}", i % 250, k, 10 + k))
-            .collect();
-        let opens = open_vocabulary(&name, rng);
-        let zipf = [
-            Zipf::new(syscalls.len(), 1.1),
-            Zipf::new(opens.len(), 1.05),
-            Zipf::new(execs.len(), 1.2),
-            Zipf::new(caps.len(), 1.0),
-            Zipf::new(domains.len(), 1.0),
-            Zipf::new(peers.len(), 1.0),
-        ];
-        Workload {
-            image: format!("registry.example.com/{name}:1.{i}"),
-            name,
-            syscalls,
-            opens,
-            execs,
-            caps,
-            domains,
-            peers,
-            zipf,
-        }
-    }
-}
-
-/// The vocabulary part a profile keeps: all but the rarest [`TAIL`].
-fn kept(n: usize) -> usize {
-    ((n as f64) * (1.0 - TAIL)).ceil().max(1.0) as usize
-}
-
-fn workloads(opts: &SynthOptions) -> Vec<Workload> {
-    let mut rng = Rng::new(opts.seed);
-    (0..opts.workloads.max(1))
-        .map(|i| Workload::new(i, &mut rng))
-        .collect()
-}
 
 /// The environment of index `e` (0 to 15).
 pub fn environment(e: usize) -> Environment {
@@ -410,7 +113,9 @@ pub fn generate(dataset: &Path, opts: &SynthOptions) -> Result<SynthReport, Trac
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.max(1) as usize);
-    let results: Vec<Result<Vec<(u64, PathBuf, u64)>, TraceError>> = std::thread::scope(|s| {
+    // (file index, path, rows) of every file, per worker.
+    type Written = Vec<(u64, PathBuf, u64)>;
+    let results: Vec<Result<Written, TraceError>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let wls = &wls;
@@ -591,17 +296,10 @@ fn benign(
 }
 
 /// The attacks of attack runs.
+#[rustfmt::skip]
 const ATTACKS: [&str; 10] = [
-    "shell",
-    "shadow",
-    "token",
-    "ptrace",
-    "bpf",
-    "miner-dns",
-    "egress",
-    "environ",
-    "capability",
-    "stealth",
+    "shell", "shadow", "token", "ptrace", "bpf",
+    "miner-dns", "egress", "environ", "capability", "stealth",
 ];
 
 fn malicious(attack: &str, wl: &Workload, env: &Arc<Environment>, rng: &mut Rng) -> Event {
@@ -676,86 +374,6 @@ fn malicious(attack: &str, wl: &Workload, env: &Arc<Environment>, rng: &mut Rng)
 fn comm(path: &str) -> String {
     let base = path.rsplit('/').next().unwrap_or(path);
     base.chars().take(15).collect()
-}
-
-/// Writes one ContainerProfile per workload to `dir` (`<workload>.yaml`):
-/// every syscall, open, exec, capability, name and peer of its vocabulary
-/// but the rarest 3%, `/proc/<pid>` as `/proc/⋯` and config-map
-/// directories as `⋯`. Environment-specific syscalls are not included.
-pub fn write_profiles(dir: &Path, opts: &SynthOptions) -> Result<Vec<PathBuf>, TraceError> {
-    std::fs::create_dir_all(dir).map_err(|e| TraceError::io(dir, e))?;
-    let mut out = Vec::new();
-    for wl in workloads(opts) {
-        let top = |v: &[String]| v[..kept(v.len())].to_vec();
-        let mut opens: Vec<String> = top(&wl.opens)
-            .into_iter()
-            .map(|p| {
-                p.replace("{pid}", bob_profile::pattern::DYNAMIC)
-                    .replace("{cm}", bob_profile::pattern::DYNAMIC)
-            })
-            .collect();
-        opens.sort();
-        opens.dedup();
-        let container = Container {
-            name: Some(wl.name.clone()),
-            image_tag: Some(wl.image.clone()),
-            syscalls: Some(top(&wl.syscalls)),
-            capabilities: Some(wl.caps.clone()),
-            execs: Some(
-                wl.execs
-                    .iter()
-                    .map(|(p, a)| Exec {
-                        path: p.clone(),
-                        args: Some(a.clone()),
-                        ..Default::default()
-                    })
-                    .collect(),
-            ),
-            opens: Some(
-                opens
-                    .into_iter()
-                    .map(|p| Open {
-                        path: p,
-                        flags: Some(vec!["O_RDONLY".into(), "O_CLOEXEC".into(), "O_RDWR".into()]),
-                        ..Default::default()
-                    })
-                    .collect(),
-            ),
-            ..Default::default()
-        };
-        let egress = vec![NetworkNeighbor {
-            identifier: Some(format!("{}-egress", wl.name)),
-            kind: Some("external".into()),
-            dns_names: Some(wl.domains.iter().map(|d| format!("{d}.")).collect()),
-            ip_addresses: Some(wl.peers.clone()),
-            ..Default::default()
-        }];
-        let mut metadata = ObjectMeta {
-            name: Some(wl.name.clone()),
-            namespace: Some("synth".into()),
-            ..Default::default()
-        };
-        metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kubescape.io/workload-name".to_owned(), wl.name.clone());
-        let cp = ContainerProfile {
-            api_version: bob_profile::API_VERSION.into(),
-            kind: "ContainerProfile".into(),
-            metadata,
-            spec: ContainerProfileSpec {
-                architectures: Some(vec!["amd64".into()]),
-                egress: Some(egress),
-                container,
-                ..Default::default()
-            },
-            extra: Default::default(),
-        };
-        let path = dir.join(format!("{}.yaml", wl.name));
-        bob_profile::write_file(&path, &Bob::ContainerProfile(cp), bob_profile::Format::Yaml)?;
-        out.push(path);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
