@@ -250,3 +250,34 @@ fn kubescape_40_semantics_treat_star_as_literal() {
     let (b, _) = replay(&files, &c, &opts).unwrap();
     assert_eq!(b[0].alerts_by_rule.get("R0002"), Some(&1));
 }
+
+#[test]
+fn go_rules_compare_open_flags_in_a_scan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let env = Arc::new(Environment::default());
+    let mut w = TraceWriter::create(tmp.path(), Source::Capture, "t").unwrap();
+    for flag in ["O_RDONLY", "O_WRONLY"] {
+        let mut e = event(Kind::Open, Class::Benign, "s", &env);
+        e.path = Some("/etc/passwd".into());
+        e.flags = Some(vec![flag.into()]);
+        w.write(e).unwrap();
+    }
+    w.finish().unwrap();
+    let files = open_dataset(tmp.path()).unwrap();
+    let yaml = BASE.replace(
+        "opens: [{path: /etc/app/⋯/conf}]",
+        "opens: [{path: /etc/passwd, flags: [O_RDONLY]}]",
+    );
+    let c = [candidate(&yaml, "flags")];
+    let mut opts = ReplayOptions::default();
+    let (b, _) = replay(&files, &c, &opts).unwrap();
+    assert_eq!(b[0].alerts, 0, "current rules ignore flags");
+    opts.eval.semantics = Semantics::GoRules;
+    let (b, _) = replay(&files, &c, &opts).unwrap();
+    assert_eq!(
+        b[0].alerts_by_rule.get("R0002"),
+        Some(&1),
+        "only the O_WRONLY open"
+    );
+    assert_eq!(b[0].semantics, "go-rules");
+}

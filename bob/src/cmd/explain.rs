@@ -24,6 +24,7 @@ use crate::exit;
 ///   bob explain --profile redis-bob.yaml --alert alerts.jsonl --line 3
 ///   tail -1 alerts.jsonl | bob explain --profile redis-bob.yaml
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct ExplainArgs {
     /// The BoB to explain against (files joined with commas form one).
     #[arg(short, long, value_name = "BOB")]

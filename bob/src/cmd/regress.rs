@@ -23,6 +23,7 @@ use crate::exit;
 ///   bob regress --base v1.yaml --candidate v2.yaml --traces all.ds
 ///   bob regress -b v1.yaml -c v2.yaml -t all.ds --junit report.xml --markdown pr.md
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct RegressArgs {
     /// The BoB shipped today (files joined with commas form one profile).
     #[arg(short, long, value_name = "OLD.yaml")]

@@ -30,6 +30,7 @@ use crate::exit;
 ///   bob replay -p specific.yaml -p generalized.yaml -t all.ds --format markdown
 ///   bob replay -p app.yaml,network.yaml -t ds --alerts alerts.jsonl
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReplayArgs {
     /// A candidate BoB; repeat for several.
     ///

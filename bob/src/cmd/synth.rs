@@ -23,6 +23,7 @@ use crate::exit;
 ///   bob synth -o bench.ds --rows 10000000
 ///   bob synth -o small.ds --rows 100000 --envs 4 --seed 7 --profiles small-bobs/
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct SynthArgs {
     /// Dataset directory to write.
     #[arg(short, long, value_name = "DATASET")]
