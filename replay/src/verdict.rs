@@ -28,6 +28,10 @@ pub const RULES: u16 = RuleSet::ALL.0;
 const UNSET: u16 = u16::MAX;
 /// Evaluation codes of kinds: below `FAST` an index into the tables.
 const FAST: usize = 5;
+/// Rows of pass one before pass two fills the tables with what it found
+/// new: small, so that the rows of a batch's first chunk rarely wait for a
+/// value another row of the chunk also waits for.
+const CHUNK: usize = 1024;
 const NETWORK: usize = 4;
 const SLOW: usize = 5;
 const NONE: usize = 6;
@@ -229,6 +233,36 @@ impl<'a> Evaluator<'a> {
         let mut alerting = std::mem::take(&mut self.alerting);
         pending.clear();
         alerting.clear();
+        for lo in (0..rows.len).step_by(CHUNK) {
+            let hi = (lo + CHUNK).min(rows.len);
+            self.lookup(rows, lo..hi, out, &mut pending, &mut alerting);
+            self.resolve(rows, start, out, &pending, &mut alerting);
+            pending.clear();
+        }
+        self.pending = pending;
+        for &i in &alerting {
+            let i = i as usize;
+            let slot = self.slot(rows, i).unwrap_or(0);
+            let v = out[start + i];
+            out[start + i] = if self.looked_up_wrongly(rows, i) {
+                0
+            } else {
+                self.finish(rows, i, slot, v)
+            };
+        }
+        self.alerting = alerting;
+    }
+
+    /// Pass one over `range`: table lookups; rows the tables cannot
+    /// answer go to `pending`, rows that alert to `alerting`.
+    fn lookup(
+        &self,
+        rows: &Rows,
+        range: std::ops::Range<usize>,
+        out: &mut Vec<u16>,
+        pending: &mut Vec<(u32, u32)>,
+        alerting: &mut Vec<u32>,
+    ) {
         {
             let cols = [
                 &rows.syscall,
@@ -244,7 +278,7 @@ impl<'a> Evaluator<'a> {
                 &self.domain,
                 &self.address,
             ];
-            for i in 0..rows.len {
+            for i in range {
                 let slot = match self.slot(rows, i) {
                     Ok(slot) => slot,
                     Err(code) => {
@@ -273,7 +307,18 @@ impl<'a> Evaluator<'a> {
                 out.push(cell);
             }
         }
-        for &(i, slot) in &pending {
+    }
+
+    /// Pass two: the pending rows of one chunk, evaluated once per new value.
+    fn resolve(
+        &mut self,
+        rows: &Rows,
+        start: usize,
+        out: &mut [u16],
+        pending: &[(u32, u32)],
+        alerting: &mut Vec<u32>,
+    ) {
+        for &(i, slot) in pending {
             let (i, slot) = (i as usize, slot as usize);
             let key = rows.kind.key_or_null(i);
             let code = self.codes[key] as usize;
@@ -304,18 +349,6 @@ impl<'a> Evaluator<'a> {
                 .filter(|(i, _)| out[start + *i as usize] & RULES != 0)
                 .map(|p| p.0),
         );
-        self.pending = pending;
-        for &i in &alerting {
-            let i = i as usize;
-            let slot = self.slot(rows, i).unwrap_or(0);
-            let v = out[start + i];
-            out[start + i] = if self.looked_up_wrongly(rows, i) {
-                0
-            } else {
-                self.finish(rows, i, slot, v)
-            };
-        }
-        self.alerting = alerting;
     }
 
     /// Whether the first pass read a verdict that does not apply to row
