@@ -243,25 +243,6 @@ impl Sink for AlertSink<'_> {
     }
 }
 
-/// Two sinks fed by one scan.
-impl<A: Sink, B: Sink> Sink for (A, B) {
-    type Part = (A::Part, B::Part);
-
-    fn part(&self) -> Self::Part {
-        (self.0.part(), self.1.part())
-    }
-
-    fn batch(&self, part: &mut Self::Part, at: Position, rows: &Rows, verdicts: &[Vec<u16>]) {
-        self.0.batch(&mut part.0, at, rows, verdicts);
-        self.1.batch(&mut part.1, at, rows, verdicts);
-    }
-
-    fn merge(&mut self, part: Self::Part) -> Result<(), ReplayError> {
-        self.0.merge(part.0)?;
-        self.1.merge(part.1)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -29,5 +29,5 @@ pub use candidate::Candidate;
 pub use error::ReplayError;
 pub use eval::EvalOptions;
 pub use rules::{Rule, RuleSet, Semantics};
-pub use scan::{ReplayOptions, open_dataset, replay};
+pub use scan::{ReplayOptions, open_dataset, replay, score_bob};
 pub use score::Scoreboard;

@@ -63,6 +63,25 @@ pub trait Sink: Sync {
     fn merge(&mut self, part: Self::Part) -> Result<(), ReplayError>;
 }
 
+/// Two sinks fed by one scan.
+impl<A: Sink, B: Sink> Sink for (A, B) {
+    type Part = (A::Part, B::Part);
+
+    fn part(&self) -> Self::Part {
+        (self.0.part(), self.1.part())
+    }
+
+    fn batch(&self, part: &mut Self::Part, at: Position, rows: &Rows, verdicts: &[Vec<u16>]) {
+        self.0.batch(&mut part.0, at, rows, verdicts);
+        self.1.batch(&mut part.1, at, rows, verdicts);
+    }
+
+    fn merge(&mut self, part: Self::Part) -> Result<(), ReplayError> {
+        self.0.merge(part.0)?;
+        self.1.merge(part.1)
+    }
+}
+
 /// What a scan read.
 #[derive(Debug, Clone, Default)]
 pub struct ScanStats {
@@ -196,4 +215,18 @@ pub fn replay(
     let mut sink = ScoreSink::new(candidates, opts.eval.semantics);
     let stats = scan(files, candidates, opts, &mut sink)?;
     Ok((sink.finish(), stats))
+}
+
+/// Scores the dataset at `dataset` (a directory or one trace file) against
+/// one BoB already in memory, named `name` in the scoreboard.
+pub fn score_bob(
+    dataset: &Path,
+    name: &str,
+    bob: &bob_profile::Bob,
+    opts: &ReplayOptions,
+) -> Result<Scoreboard, ReplayError> {
+    let files = open_dataset(dataset)?;
+    let candidates = [Candidate::from_documents(name, std::slice::from_ref(bob))?];
+    let (mut boards, _) = replay(&files, &candidates, opts)?;
+    Ok(boards.remove(0))
 }

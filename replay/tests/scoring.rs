@@ -281,3 +281,15 @@ fn go_rules_compare_open_flags_in_a_scan() {
     );
     assert_eq!(b[0].semantics, "go-rules");
 }
+
+#[test]
+fn one_bob_in_memory_scores_a_dataset() {
+    let tmp = tempfile::tempdir().unwrap();
+    dataset(tmp.path());
+    let bob = bob_profile::read_str(BASE, Path::new("base.yaml")).unwrap();
+    let board = bob_replay::score_bob(tmp.path(), "base", &bob, &ReplayOptions::default()).unwrap();
+    assert_eq!(
+        (board.candidate.as_str(), board.events, board.alerted_events),
+        ("base", 10, 4)
+    );
+}
