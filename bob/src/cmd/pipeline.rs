@@ -30,7 +30,8 @@ use crate::exit;
 ///    (`scoreboard.md`, `.json`), node-agent alert lines (`alerts.jsonl`,
 ///    `alerts-holdout.jsonl`),
 ///    and the outcome of each run (`runs.md`: an attack run is detected when
-///    at least one of its rows alerts, a benign run is clean when none does).
+///    at least one of its rows alerts, a benign run is clean when none does;
+///    `runs.json` has the same as JSON).
 ///
 /// `summary.md` in the output folder gathers the numbers of all datasets.
 ///
@@ -67,6 +68,7 @@ struct Outcome {
     runs: Vec<RunOutcome>,
 }
 
+#[derive(serde::Serialize)]
 struct RunOutcome {
     run: String,
     env: String,
@@ -261,6 +263,8 @@ fn one(ds: &Path, name: &str, out: &Path, args: &PipelineArgs) -> anyhow::Result
         &out.join("runs.md"),
         runs_table(&outcomes, holdout.as_deref()).as_bytes(),
     )?;
+    let json = serde_json::to_string_pretty(&outcomes)? + "\n";
+    bob_profile::write_atomic(&out.join("runs.json"), json.as_bytes())?;
     let mut boards = boards.into_iter();
     Ok(Outcome {
         name: name.to_owned(),
