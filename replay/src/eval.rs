@@ -9,8 +9,8 @@
 //! Where a trace lacks what a rule reads, the rule is decided as follows,
 //! and every choice costs recall rather than precision:
 //! - R0009 needs the `bpf` command (`BPF_PROG_LOAD`), which aggregated
-//!   syscall rows do not carry: every `bpf` row counts as a program load
-//!   unless its `flags` name another command.
+//!   syscall rows do not carry: the scan counts every `bpf` row as a
+//!   program load (a caller that knows the command passes it).
 //! - R0040 needs the argv; an exec row without argv gets no R0040.
 //! - R0007's network half needs the API server's address, which traces do
 //!   not record: it is given with `--api-server`, else that half is off.

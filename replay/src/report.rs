@@ -267,14 +267,15 @@ fn details(b: &Scoreboard, format: Format, out: &mut String) {
     ]);
     for (name, c) in &b.by_environment {
         let f = &c.confusion;
+        let lab = |v: u64| if b.labelled { v.to_string() } else { "-".to_owned() };
         envs.row(vec![
             name.clone(),
             c.events.to_string(),
             c.alerted_events.to_string(),
-            f.tp.to_string(),
-            f.fp.to_string(),
-            f.fn_.to_string(),
-            f.tn.to_string(),
+            lab(f.tp),
+            lab(f.fp),
+            lab(f.fn_),
+            lab(f.tn),
             pct(f.precision()),
             pct(f.recall()),
         ]);
