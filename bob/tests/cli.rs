@@ -98,8 +98,12 @@ fn duckdb_polars_and_pyarrow_read_a_dataset_bob_wrote() {
     let script = r#"
 import sys, duckdb, polars as pl, pyarrow.dataset as pds
 root = sys.argv[1]
-d = duckdb.connect().execute(f"SELECT COUNT(*), COUNT(DISTINCT syscall), MIN(source) FROM read_parquet('{root}/**/*.parquet', hive_partitioning=true) WHERE kind = 'syscall'").fetchone()
-p = pl.scan_parquet(f"{root}/**/*.parquet", hive_partitioning=True).filter(pl.col("kind") == "syscall").select(pl.len()).collect().item()
+d = duckdb.connect().execute(
+    "SELECT COUNT(*), COUNT(DISTINCT syscall), MIN(source) "
+    f"FROM read_parquet('{root}/**/*.parquet', hive_partitioning=true) WHERE kind = 'syscall'"
+).fetchone()
+p = (pl.scan_parquet(f"{root}/**/*.parquet", hive_partitioning=True)
+     .filter(pl.col("kind") == "syscall").select(pl.len()).collect().item())
 a = pds.dataset(root, partitioning="hive").to_table(filter=pds.field("kind") == "syscall").num_rows
 print(d[0], d[1], d[2], p, a)
 "#;

@@ -243,6 +243,11 @@ mod tests {
         read_str(text, Path::new("t.yaml"))
     }
 
+    /// A document of `kind` with `body` after its header.
+    fn doc(kind: &str, body: &str) -> String {
+        format!("apiVersion: {API_VERSION}\nkind: {kind}\n{body}")
+    }
+
     #[test]
     fn unknown_kind_is_named() {
         let e = read("apiVersion: v1\nkind: ConfigMap\n").unwrap_err();
@@ -264,8 +269,9 @@ mod tests {
 
     #[test]
     fn wrong_shape_names_the_place() {
-        let text = format!(
-            "apiVersion: {API_VERSION}\nkind: ApplicationProfile\nspec:\n  containers:\n  - name: a\n    syscalls: 3\n"
+        let text = doc(
+            "ApplicationProfile",
+            "spec:\n  containers:\n  - name: a\n    syscalls: 3\n",
         );
         let e = read(&text).unwrap_err();
         assert!(e.to_string().contains("spec.containers[0].syscalls"), "{e}");
@@ -273,8 +279,9 @@ mod tests {
 
     #[test]
     fn container_without_name_is_invalid() {
-        let text = format!(
-            "apiVersion: {API_VERSION}\nkind: ApplicationProfile\nspec:\n  containers:\n  - syscalls: [read]\n"
+        let text = doc(
+            "ApplicationProfile",
+            "spec:\n  containers:\n  - syscalls: [read]\n",
         );
         let e = read(&text).unwrap_err();
         assert!(
@@ -298,16 +305,18 @@ mod tests {
 
     #[test]
     fn double_star_dns_is_rejected() {
-        let text = format!(
-            "apiVersion: {API_VERSION}\nkind: ContainerProfile\nspec:\n  egress:\n  - dnsNames: ['**.example.com']\n"
+        let text = doc(
+            "ContainerProfile",
+            "spec:\n  egress:\n  - dnsNames: ['**.example.com']\n",
         );
         assert!(read(&text).unwrap_err().to_string().contains("`**`"));
     }
 
     #[test]
     fn empty_and_absent_lists_stay_apart() {
-        let text = format!(
-            "apiVersion: {API_VERSION}\nkind: ApplicationProfile\nspec:\n  containers:\n  - name: a\n    syscalls: []\n"
+        let text = doc(
+            "ApplicationProfile",
+            "spec:\n  containers:\n  - name: a\n    syscalls: []\n",
         );
         let bob = read(&text).unwrap();
         let ap = bob.to_application_profile().unwrap();

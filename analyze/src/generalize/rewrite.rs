@@ -19,12 +19,36 @@ struct Rule {
 fn rules() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
-        let r = |name, re: &str, in_argv| Rule { name, regex: Regex::new(re).expect("valid"), in_argv };
+        let r = |name, re: &str, in_argv| Rule {
+            name,
+            regex: Regex::new(re).expect("valid"),
+            in_argv,
+        };
         vec![
-            r("projected-volume", r"^\.\.\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.\d+$", true),
-            r("pod-uid", r"^(kubepods-[a-z]+-)?pod[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(\.slice)?$", true),
-            r("container-id", r"^((cri-containerd|docker|crio|libpod)-)?[0-9a-f]{64}(\.scope)?$", true),
-            r("uuid", r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", true),
+            r(
+                "projected-volume",
+                r"^\.\.\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.\d+$",
+                true,
+            ),
+            r(
+                "pod-uid",
+                concat!(
+                    r"^(kubepods-[a-z]+-)?pod",
+                    r"[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}",
+                    r"(\.slice)?$"
+                ),
+                true,
+            ),
+            r(
+                "container-id",
+                r"^((cri-containerd|docker|crio|libpod)-)?[0-9a-f]{64}(\.scope)?$",
+                true,
+            ),
+            r(
+                "uuid",
+                r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                true,
+            ),
             r("hex-run", r"[0-9a-fA-F]{32,}", true),
             r("numeric", r"^\d+$", false),
             // Versioned directories (`/etc/php/8.2/`, `/usr/lib/python3/dist-packages/..`
@@ -155,7 +179,13 @@ mod tests {
                 "/opt/redis/mounted-etc/⋯/master.conf",
             ),
             (
-                "/sys/fs/cgroup/kubepods.slice/kubepods-besteffort-pod12345678_1234_1234_1234_123456789abc.slice/cri-containerd-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope/cpu.max",
+                concat!(
+                    "/sys/fs/cgroup/kubepods.slice/",
+                    "kubepods-besteffort-pod12345678_1234_1234_1234_123456789abc.slice/",
+                    "cri-containerd-",
+                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                    ".scope/cpu.max"
+                ),
                 "/sys/fs/cgroup/kubepods.slice/⋯/⋯/cpu.max",
             ),
             (

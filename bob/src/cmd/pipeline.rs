@@ -374,7 +374,8 @@ fn summary(outcomes: &[Outcome]) -> String {
             let Some(b) = b else { continue };
             let _ = writeln!(
                 s,
-                "- {label}: {} events, {} alerts ({} distinct), attack scenarios detected {}/{}, benign scenarios with alerts {}/{}",
+                "- {label}: {} events, {} alerts ({} distinct), attack scenarios detected \
+                 {}/{}, benign scenarios with alerts {}/{}",
                 b.evaluated,
                 b.alerts,
                 b.distinct_alerts,

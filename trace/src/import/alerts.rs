@@ -219,7 +219,19 @@ mod tests {
 
     #[test]
     fn syscall_alert() {
-        let line = r#"{"BaseRuntimeMetadata":{"arguments":{"syscall":"accept4"},"timestamp":"2025-07-13T11:15:56Z"},"RuleID":"R0003","RuntimeK8sDetails":{"containerName":"redis","namespace":"bob","clusterName":"c1"},"RuntimeProcessDetails":{"processTree":{"pid":7,"comm":"redis-server","path":"/opt/redis-server"}}}"#;
+        let line = serde_json::json!({
+            "BaseRuntimeMetadata": {
+                "arguments": {"syscall": "accept4"},
+                "timestamp": "2025-07-13T11:15:56Z"
+            },
+            "RuleID": "R0003",
+            "RuntimeK8sDetails": {"containerName": "redis", "namespace": "bob", "clusterName": "c1"},
+            "RuntimeProcessDetails": {
+                "processTree": {"pid": 7, "comm": "redis-server", "path": "/opt/redis-server"}
+            }
+        })
+        .to_string();
+        let line = line.as_str();
         let Line::Alert(e) = parse_line(line, &ctx()) else {
             panic!("an alert")
         };
@@ -234,13 +246,15 @@ mod tests {
 
     #[test]
     fn exec_and_open_alerts() {
-        let exec = r#"{"BaseRuntimeMetadata":{"arguments":{"exec":"/bin/sh","args":["sh","-c","id"]}},"RuleID":"R0001"}"#;
+        let exec = r#"{"BaseRuntimeMetadata":{"arguments":
+            {"exec":"/bin/sh","args":["sh","-c","id"]}},"RuleID":"R0001"}"#;
         let Line::Alert(e) = parse_line(exec, &ctx()) else {
             panic!()
         };
         assert_eq!((e.kind, e.path.as_deref()), (Kind::Exec, Some("/bin/sh")));
         assert_eq!(e.argv.as_deref().unwrap().len(), 3);
-        let open = r#"{"BaseRuntimeMetadata":{"arguments":{"path":"/etc/shadow","flags":["O_RDONLY"]}},"RuleID":"R0010"}"#;
+        let open = r#"{"BaseRuntimeMetadata":{"arguments":
+            {"path":"/etc/shadow","flags":["O_RDONLY"]}},"RuleID":"R0010"}"#;
         let Line::Alert(e) = parse_line(open, &ctx()) else {
             panic!()
         };
