@@ -267,7 +267,13 @@ fn details(b: &Scoreboard, format: Format, out: &mut String) {
     ]);
     for (name, c) in &b.by_environment {
         let f = &c.confusion;
-        let lab = |v: u64| if b.labelled { v.to_string() } else { "-".to_owned() };
+        let lab = |v: u64| {
+            if b.labelled {
+                v.to_string()
+            } else {
+                "-".to_owned()
+            }
+        };
         envs.row(vec![
             name.clone(),
             c.events.to_string(),

@@ -124,6 +124,7 @@ pub fn scan<S: Sink>(
     let start = Instant::now();
     let columns = opts.columns();
     let work = work_list(files);
+    let scan_id = crate::verdict::new_scan();
     let mut stats = ScanStats {
         files: files.len(),
         row_groups: work.len(),
@@ -137,7 +138,8 @@ pub fn scan<S: Sink>(
                 let mut part = shared.part();
                 let mut evaluators: Vec<Evaluator> = candidates
                     .iter()
-                    .map(|c| Evaluator::new(c, &opts.eval))
+                    .enumerate()
+                    .map(|(n, c)| Evaluator::new(c, &opts.eval, scan_id, n))
                     .collect();
                 let mut verdicts: Vec<Vec<u16>> = vec![Vec::new(); candidates.len()];
                 let (mut offset, mut rows_read) = (0usize, 0u64);

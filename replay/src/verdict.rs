@@ -99,6 +99,44 @@ pub struct Evaluator<'a> {
     silenced: Cache,
     exec_ids: [(usize, usize); 3],
     execs: HashMap<ExecKey, Vec<ExecVerdict>, FxBuild>,
+    /// Open verdicts by path string, carried from row group to row group
+    /// on this thread (see `CARRY`).
+    carry: PathCarry,
+    carry_slot: (u64, usize),
+}
+
+/// Verdicts of watched paths by path, then container slot.
+type PathCarry = HashMap<Box<str>, Vec<(u32, u16)>, FxBuild>;
+
+/// Paths carried before the carry starts over: bounds its memory.
+const CARRY_MAX: usize = 1 << 18;
+
+thread_local! {
+    /// The carried open verdicts of this thread: the scan they belong to
+    /// and one map per candidate. Dictionary keys change from row group to
+    /// row group, paths do not: without this every row group would search
+    /// the profile again for each of its thousands of watched paths.
+    static CARRY: std::cell::RefCell<(u64, Vec<PathCarry>)> = const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
+static SCANS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A new scan's identity, so that carried verdicts never cross scans.
+pub fn new_scan() -> u64 {
+    SCANS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+impl Drop for Evaluator<'_> {
+    fn drop(&mut self) {
+        let (scan, index) = self.carry_slot;
+        let carry = std::mem::take(&mut self.carry);
+        let _ = CARRY.try_with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 == scan && index < c.1.len() {
+                c.1[index] = carry;
+            }
+        });
+    }
 }
 
 /// An argv and the verdict of an exec with it.
@@ -108,8 +146,22 @@ type ExecVerdict = (Option<Vec<String>>, u16);
 type ExecKey = (usize, usize, usize, usize, u64);
 
 impl<'a> Evaluator<'a> {
-    /// An evaluator of `candidate` with empty caches.
-    pub fn new(candidate: &'a Candidate, opts: &'a EvalOptions) -> Self {
+    /// An evaluator of `candidate` (number `index` of scan `scan`, see
+    /// [`new_scan`]) with empty caches but the open verdicts this thread
+    /// carried from earlier row groups of the same scan.
+    pub fn new(candidate: &'a Candidate, opts: &'a EvalOptions, scan: u64, index: usize) -> Self {
+        let carry = CARRY
+            .try_with(|c| {
+                let mut c = c.borrow_mut();
+                if c.0 != scan {
+                    *c = (scan, Vec::new());
+                }
+                if c.1.len() <= index {
+                    c.1.resize_with(index + 1, PathCarry::default);
+                }
+                std::mem::take(&mut c.1[index])
+            })
+            .unwrap_or_default();
         Evaluator {
             candidate,
             opts,
@@ -131,6 +183,8 @@ impl<'a> Evaluator<'a> {
             silenced: Cache::default(),
             exec_ids: [(0, 0); 3],
             execs: HashMap::default(),
+            carry,
+            carry_slot: (scan, index),
         }
     }
 
@@ -400,12 +454,16 @@ impl<'a> Evaluator<'a> {
                 } else {
                     None
                 };
-                match flags {
-                    Some(f) => eval::open(c, rows.path.value(k), Some(&f), semantics).0,
-                    None => cached(&mut self.path, k, &|| {
-                        eval::open(c, rows.path.value(k), None, semantics).0
-                    }),
+                if let Some(f) = flags {
+                    return eval::open(c, rows.path.value(k), Some(&f), semantics).0;
                 }
+                let cell = self.path.table[slot * self.path.width + k];
+                if cell != UNSET {
+                    return cell;
+                }
+                let v = self.open_carried(slot, rows.path.value(k));
+                self.path.table[slot * self.path.width + k] = v;
+                v
             }
             Kind::Capability => {
                 let Some(k) = rows.capability.key(i) else {
@@ -437,6 +495,33 @@ impl<'a> Evaluator<'a> {
             }
             _ => 0,
         }
+    }
+
+    /// The verdict of an open of `path`, from the verdicts this thread
+    /// found in earlier row groups when R0002 watches the path (its
+    /// evaluation is the costly one: the profile's opens are searched).
+    fn open_carried(&mut self, slot: usize, path: &str) -> u16 {
+        let c = &self.candidate.containers[slot];
+        let semantics = self.opts.semantics;
+        if !eval::r0002_watches(path, semantics) {
+            return eval::open(c, path, None, semantics).0;
+        }
+        if let Some(&(_, v)) = self
+            .carry
+            .get(path)
+            .and_then(|l| l.iter().find(|(s, _)| *s == slot as u32))
+        {
+            return v;
+        }
+        let v = eval::open(c, path, None, semantics).0;
+        if self.carry.len() >= CARRY_MAX {
+            self.carry.clear();
+        }
+        self.carry
+            .entry(path.into())
+            .or_default()
+            .push((slot as u32, v));
+        v
     }
 
     /// Applies the enabled rules and `rulePolicies` to a raw verdict.
