@@ -14,6 +14,10 @@
 //! - R0040 needs the argv; an exec row without argv gets no R0040.
 //! - R0007's network half needs the API server's address, which traces do
 //!   not record: it is given with `--api-server`, else that half is off.
+//! - R0011 does not look at the protocol: a connection of another protocol
+//!   than TCP or UDP (rare in captures) counts as well.
+//! - R0005 compares names with and without the trailing dot, since traces
+//!   do not all keep it (the CEL rule sees only dotted names).
 //!
 //! [`Policies::silenced`]: crate::candidate::Policies::silenced
 
