@@ -454,4 +454,34 @@ mod tests {
         assert_eq!(ex.fires, Some(true));
         assert!(ex.lines[0].contains("nearest: `accept`"), "{ex}");
     }
+
+    #[test]
+    fn explains_exec_and_open_alerts() {
+        let yaml = "apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1\nkind: ApplicationProfile\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    execs: [{path: /bin/sh, args: [sh, -c, ⋯]}]\n    opens: [{path: /etc/app/⋯/conf}]\n";
+        let bob = bob_profile::read_str(yaml, std::path::Path::new("p.yaml")).unwrap();
+        let c = Candidate::from_documents("p", &[bob]).unwrap();
+        let exec = r#"{"RuleID":"R0040","BaseRuntimeMetadata":{"arguments":{"exec":"/bin/sh","args":["sh","-x","id"]}},"RuntimeK8sDetails":{"containerName":"app"}}"#;
+        let ex = explain(&serde_json::from_str(exec).unwrap(), &c, Semantics::Current).unwrap();
+        assert_eq!(ex.fires, Some(true));
+        assert!(
+            ex.lines.iter().any(|l| l.contains("argument 1 is `-x`")),
+            "{ex}"
+        );
+        let open = r#"{"RuleID":"R0002","BaseRuntimeMetadata":{"arguments":{"path":"/etc/app/a/b/conf"}},"RuntimeK8sDetails":{"containerName":"app"}}"#;
+        let ex = explain(&serde_json::from_str(open).unwrap(), &c, Semantics::Current).unwrap();
+        assert_eq!(ex.fires, Some(true));
+        assert!(
+            ex.lines.iter().any(|l| l.contains("segment 4 is `b`")),
+            "{ex}"
+        );
+        let other = r#"{"RuleID":"R0001","BaseRuntimeMetadata":{"arguments":{"exec":"/bin/nc"}},"RuntimeK8sDetails":{"containerName":"db"}}"#;
+        let ex = explain(
+            &serde_json::from_str(other).unwrap(),
+            &c,
+            Semantics::Current,
+        )
+        .unwrap();
+        assert_eq!(ex.fires, Some(false));
+        assert!(ex.lines[0].contains("no container `db`"), "{ex}");
+    }
 }
