@@ -148,7 +148,8 @@ impl Sink for RegressSink {
     }
 
     fn batch(&self, part: &mut RegressSink, _at: Position, rows: &Rows, verdicts: &[Vec<u16>]) {
-        let (base, cand) = (&verdicts[0], &verdicts[1]);
+        // A scan of anything but two candidates has nothing to compare.
+        let [base, cand] = verdicts else { return };
         part.events += rows.len as u64;
         for i in 0..rows.len {
             if base[i] & cand[i] & OTHER_WORKLOAD != 0 {
