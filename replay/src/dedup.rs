@@ -14,6 +14,7 @@ use bob_trace::Kind;
 
 use crate::columns::Rows;
 use crate::eval::exec_path;
+use crate::fxhash::FxBuild;
 use crate::rules::Rule;
 
 /// The value of a rule's `uniqueId` expression for row `i` (see the rule
@@ -101,7 +102,7 @@ impl DedupKey {
 
 /// The distinct keys of one batch, each with a row that has it.
 #[derive(Default)]
-pub struct BatchKeys(HashMap<DedupKey, usize>);
+pub struct BatchKeys(HashMap<DedupKey, usize, FxBuild>);
 
 impl BatchKeys {
     /// Records that row `i` has `key`.
@@ -112,7 +113,7 @@ impl BatchKeys {
 
 /// Distinct alerts as (rule, container, unique id) strings.
 #[derive(Default)]
-pub struct Distinct(HashSet<(u8, String, String)>);
+pub struct Distinct(HashSet<(u8, String, String), FxBuild>);
 
 impl Distinct {
     /// Adds the keys of one batch.
