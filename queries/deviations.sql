@@ -3,9 +3,12 @@
 -- environments that show it. `env` joins the labels chosen with --by.
 -- bob deviations generalizes the paths and derives core, superset and the
 -- per-environment additions and gaps from these rows.
-SELECT workload_name, container, kind, item, env, SUM("count") AS observations
+--
+-- The inner query groups on the trace's own (dictionary) columns; the item
+-- strings are made from its groups, not from every row.
+SELECT workload_name, container, kind, item, env, SUM(observations) AS observations
 FROM (
-  SELECT workload_name, container, kind, env, "count",
+  SELECT workload_name, container, kind, env, observations,
     CASE kind
       WHEN 'syscall' THEN CAST(syscall AS VARCHAR)
       WHEN 'capability' THEN CAST(capability AS VARCHAR)
@@ -15,8 +18,14 @@ FROM (
       WHEN 'dns' THEN CAST(domain AS VARCHAR)
       WHEN 'network' THEN concat_ws(' ', direction, protocol, remote_addr, CAST(remote_port AS VARCHAR))
     END AS item
-  FROM events
-  WHERE kind IN ('syscall', 'capability', 'exec', 'open', 'http', 'dns', 'network')
+  FROM (
+    SELECT workload_name, container, kind, env, syscall, capability, path, domain,
+           direction, protocol, remote_addr, remote_port, SUM("count") AS observations
+    FROM events
+    WHERE kind IN ('syscall', 'capability', 'exec', 'open', 'http', 'dns', 'network')
+    GROUP BY workload_name, container, kind, env, syscall, capability, path, domain,
+             direction, protocol, remote_addr, remote_port
+  ) AS grouped
 ) AS items
 WHERE item IS NOT NULL
 GROUP BY workload_name, container, kind, item, env

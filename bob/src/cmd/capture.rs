@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use bob_capture::{Identity, Options, Target};
-use bob_trace::event::ContainerRef;
 use bob_trace::Class;
+use bob_trace::event::ContainerRef;
 
 /// Record what a program does (execs, opens, syscalls, network, DNS,
 /// capabilities, forks and exits) with eBPF into a trace dataset.
@@ -154,9 +154,13 @@ fn parse_regex(s: &str) -> Result<bob_capture::Regex, String> {
 }
 
 fn parse_ring(s: &str) -> Result<u32, String> {
-    let n: u32 = s.parse().map_err(|_| format!("ring size `{s}` is not a number of MiB"))?;
+    let n: u32 = s
+        .parse()
+        .map_err(|_| format!("ring size `{s}` is not a number of MiB"))?;
     if !n.is_power_of_two() || n > 1024 {
-        return Err(format!("ring size {n} MiB must be a power of two up to 1024"));
+        return Err(format!(
+            "ring size {n} MiB must be a power of two up to 1024"
+        ));
     }
     Ok(n)
 }
@@ -164,7 +168,9 @@ fn parse_ring(s: &str) -> Result<u32, String> {
 /// Parses `500ms`, `30s`, `10m`, `2h` or a plain number of seconds.
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let bad = || format!("duration `{s}` is not a number with unit ms, s, m or h");
-    let split = s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let n: f64 = num.parse().map_err(|_| bad())?;
     let secs = match unit {
@@ -188,7 +194,10 @@ fn default_run() -> String {
     let (days, rem) = (now / 86400, now % 86400);
     let (y, m, d) = civil_from_days(days as i64);
     let (hh, mm, ss) = (rem / 3600, rem / 60 % 60, rem % 60);
-    format!("capture-{y:04}{m:02}{d:02}T{hh:02}{mm:02}{ss:02}Z-{}", std::process::id())
+    format!(
+        "capture-{y:04}{m:02}{d:02}T{hh:02}{mm:02}{ss:02}Z-{}",
+        std::process::id()
+    )
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
@@ -208,7 +217,9 @@ pub fn run(args: CaptureArgs) -> anyhow::Result<ExitCode> {
     let target = match (&args.cgroup, args.command.is_empty()) {
         (Some(p), _) => Target::Cgroup(p.clone()),
         (None, false) => Target::Command(args.command.clone()),
-        (None, true) => anyhow::bail!("nothing to trace: give a command after `--` or --cgroup PATH"),
+        (None, true) => {
+            anyhow::bail!("nothing to trace: give a command after `--` or --cgroup PATH")
+        }
     };
     let run = args.run.clone().unwrap_or_else(default_run);
     if run.is_empty() || run.contains('/') || run.starts_with('.') {
