@@ -63,7 +63,12 @@ impl Session {
             .enable_all()
             .build()
             .map_err(|e| AnalyzeError::io(path, e))?;
-        let config = SessionConfig::new().with_information_schema(true);
+        // Filters (`WHERE kind = ...`) are evaluated while decoding, so the
+        // other columns of rows that do not match are never materialized.
+        let config = SessionConfig::new()
+            .with_information_schema(true)
+            .set_bool("datafusion.execution.parquet.pushdown_filters", true)
+            .set_bool("datafusion.execution.parquet.reorder_filters", true);
         let ctx = SessionContext::new_with_config(config);
         let session = Session {
             ctx,
