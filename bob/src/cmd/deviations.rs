@@ -18,8 +18,8 @@ use crate::exit;
 /// container. The report gives the core (items in every environment), the
 /// superset, and per environment what it adds beyond the core and what it
 /// lacks. With --against, also what the given profile does not cover in
-/// each environment. Rows labelled `attack` are left out unless
-/// --include-attacks.
+/// each environment. Rows labelled `attack`, and rows imported from alert
+/// logs, are left out unless --include-attacks.
 ///
 /// Examples:
 ///   bob deviations --traces redis.ds --by os,k8s_version
@@ -31,7 +31,7 @@ pub struct DeviationsArgs {
     traces: PathBuf,
     #[command(flatten)]
     view: ViewArgs,
-    /// Include rows labelled `attack`.
+    /// Include rows labelled `attack` and rows imported from alerts.
     #[arg(long)]
     include_attacks: bool,
     /// Compare every environment with this profile.

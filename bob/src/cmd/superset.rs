@@ -16,8 +16,9 @@ use crate::exit;
 /// Unions all behaviour per workload and container with the queries in
 /// queries/superset_*.sql, generalizes paths and arguments (reported on
 /// stderr, and in full with --report), and writes a user-managed, completed
-/// ApplicationProfile that kubectl accepts. Rows labelled `attack` are left
-/// out unless --include-attacks. The output is deterministic.
+/// ApplicationProfile that kubectl accepts. Rows labelled `attack`, and rows
+/// imported from alert logs (what a profile missed, not benign behaviour),
+/// are left out unless --include-attacks. The output is deterministic.
 ///
 /// Examples:
 ///   bob superset --traces redis.ds -o redis-bob.yaml
@@ -29,7 +30,7 @@ pub struct SupersetArgs {
     pub traces: PathBuf,
     #[command(flatten)]
     pub view: ViewArgs,
-    /// Include rows labelled `attack` (they are left out by default).
+    /// Include rows labelled `attack` and rows imported from alerts.
     #[arg(long)]
     pub include_attacks: bool,
     /// Output file, or a directory when the dataset holds several workloads.
