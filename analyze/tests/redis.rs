@@ -43,8 +43,10 @@ pub fn import_redis(dir: &Path) {
 }
 
 fn session(dir: &Path, by: &[&str]) -> Session {
-    let mut o = SessionOptions::default();
-    o.env_by = by.iter().map(|s| s.to_string()).collect();
+    let o = SessionOptions {
+        env_by: by.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
     Session::open(dir, &o).unwrap()
 }
 

@@ -17,6 +17,10 @@ pub const API_VERSION: &str = "spdx.softwarecomposition.kubescape.io/v1beta1";
 pub type Extra = IndexMap<String, Value>;
 
 /// A BoB of any of the three kinds.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "documents are read once and passed by reference; boxing buys nothing"
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Bob {

@@ -87,10 +87,12 @@ impl GeneralizeArgs {
         if self.no_generalize {
             return Config::none();
         }
-        let mut c = Config::default();
-        c.rewrites = !self.no_rewrites;
-        c.collapse_threshold = self.collapse_threshold;
-        c.argv_threshold = self.argv_threshold;
+        let mut c = Config {
+            rewrites: !self.no_rewrites,
+            collapse_threshold: self.collapse_threshold,
+            argv_threshold: self.argv_threshold,
+            ..Config::default()
+        };
         for (p, n) in &self.thresholds {
             c.prefix_thresholds.retain(|(q, _)| q != p);
             c.prefix_thresholds.push((p.clone(), *n));

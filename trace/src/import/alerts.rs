@@ -70,10 +70,10 @@ pub fn parse_line(line: &str, ctx: &AlertRows<'_>) -> Line {
 
     let kind = kind_of(rule, args);
     let mut env = (*ctx.env).clone();
-    if let Some(cluster) = kstr("clusterName") {
-        if env.get("cluster").is_none() {
-            env.set("cluster", &cluster);
-        }
+    if let Some(cluster) = kstr("clusterName")
+        && env.get("cluster").is_none()
+    {
+        env.set("cluster", &cluster);
     }
     let mut e = Event::new(kind, Arc::new(env));
     let time = v
