@@ -192,7 +192,8 @@ pub fn explain(
             .collect();
         ex.fires = Some(false);
         ex.lines.push(format!(
-            "the profile has no container `{}` for workload `{}` (it has: {}); a rule that needs a profile does not fire without one",
+            "the profile has no container `{}` for workload `{}` (it has: {}); \
+             a rule that needs a profile does not fire without one",
             ex.container,
             workload.unwrap_or("-"),
             names.join(", ")
@@ -318,7 +319,11 @@ fn explain_exec(
             let mut paths: Vec<&str> = p.execs.keys().map(String::as_str).collect();
             paths.sort();
             let near = nearest(paths.into_iter(), exe, true);
-            out.push(format!("exec path `{exe}` is not among the profile's exec paths (compared exactly); nearest: {}", quote(&near)));
+            out.push(format!(
+                "exec path `{exe}` is not among the profile's exec paths (compared exactly); \
+                 nearest: {}",
+                quote(&near)
+            ));
         }
         Some(entries) => {
             let argv = argv.unwrap_or(&[]);
@@ -446,8 +451,16 @@ mod tests {
 
     #[test]
     fn explains_a_real_syscall_alert() {
-        let line = r#"{"BaseRuntimeMetadata":{"alertName":"Unexpected system call","arguments":{"syscall":"accept4"}},"RuleID":"R0003","RuntimeK8sDetails":{"containerName":"app","workloadName":"web"},"RuntimeProcessDetails":{"processTree":{"comm":"redis-server"}}}"#;
-        let yaml = "apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1\nkind: ApplicationProfile\nmetadata: {name: p, labels: {kubescape.io/workload-name: web}}\nspec:\n  containers:\n  - name: app\n    syscalls: [accept, read]\n";
+        let line = r#"{"BaseRuntimeMetadata":{"alertName":"Unexpected system call",
+            "arguments":{"syscall":"accept4"}},"RuleID":"R0003",
+            "RuntimeK8sDetails":{"containerName":"app","workloadName":"web"},
+            "RuntimeProcessDetails":{"processTree":{"comm":"redis-server"}}}"#;
+        let yaml = concat!(
+            "apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1\n",
+            "kind: ApplicationProfile\n",
+            "metadata: {name: p, labels: {kubescape.io/workload-name: web}}\n",
+            "spec:\n  containers:\n  - name: app\n    syscalls: [accept, read]\n"
+        );
         let bob = bob_profile::read_str(yaml, std::path::Path::new("p.yaml")).unwrap();
         let c = Candidate::from_documents("p", &[bob]).unwrap();
         let ex = explain(&serde_json::from_str(line).unwrap(), &c, Semantics::Current).unwrap();
@@ -457,24 +470,35 @@ mod tests {
 
     #[test]
     fn explains_exec_and_open_alerts() {
-        let yaml = "apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1\nkind: ApplicationProfile\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    execs: [{path: /bin/sh, args: [sh, -c, ⋯]}]\n    opens: [{path: /etc/app/⋯/conf}]\n";
+        let yaml = concat!(
+            "apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1\n",
+            "kind: ApplicationProfile\nmetadata: {name: p}\n",
+            "spec:\n  containers:\n  - name: app\n",
+            "    execs: [{path: /bin/sh, args: [sh, -c, ⋯]}]\n",
+            "    opens: [{path: /etc/app/⋯/conf}]\n"
+        );
         let bob = bob_profile::read_str(yaml, std::path::Path::new("p.yaml")).unwrap();
         let c = Candidate::from_documents("p", &[bob]).unwrap();
-        let exec = r#"{"RuleID":"R0040","BaseRuntimeMetadata":{"arguments":{"exec":"/bin/sh","args":["sh","-x","id"]}},"RuntimeK8sDetails":{"containerName":"app"}}"#;
+        let exec = r#"{"RuleID":"R0040",
+            "BaseRuntimeMetadata":{"arguments":{"exec":"/bin/sh","args":["sh","-x","id"]}},
+            "RuntimeK8sDetails":{"containerName":"app"}}"#;
         let ex = explain(&serde_json::from_str(exec).unwrap(), &c, Semantics::Current).unwrap();
         assert_eq!(ex.fires, Some(true));
         assert!(
             ex.lines.iter().any(|l| l.contains("argument 1 is `-x`")),
             "{ex}"
         );
-        let open = r#"{"RuleID":"R0002","BaseRuntimeMetadata":{"arguments":{"path":"/etc/app/a/b/conf"}},"RuntimeK8sDetails":{"containerName":"app"}}"#;
+        let open = r#"{"RuleID":"R0002",
+            "BaseRuntimeMetadata":{"arguments":{"path":"/etc/app/a/b/conf"}},
+            "RuntimeK8sDetails":{"containerName":"app"}}"#;
         let ex = explain(&serde_json::from_str(open).unwrap(), &c, Semantics::Current).unwrap();
         assert_eq!(ex.fires, Some(true));
         assert!(
             ex.lines.iter().any(|l| l.contains("segment 4 is `b`")),
             "{ex}"
         );
-        let other = r#"{"RuleID":"R0001","BaseRuntimeMetadata":{"arguments":{"exec":"/bin/nc"}},"RuntimeK8sDetails":{"containerName":"db"}}"#;
+        let other = r#"{"RuleID":"R0001","BaseRuntimeMetadata":{"arguments":{"exec":"/bin/nc"}},
+            "RuntimeK8sDetails":{"containerName":"db"}}"#;
         let ex = explain(
             &serde_json::from_str(other).unwrap(),
             &c,

@@ -237,7 +237,8 @@ impl RegressSink {
 fn summary_line(r: &RegressReport) -> String {
     let n = |k| r.rows.get(&k).copied().unwrap_or(0);
     format!(
-        "{} new false positives, {} lost detections, {} fixed false positives, {} new detections, {} unlabelled changes over {} events",
+        "{} new false positives, {} lost detections, {} fixed false positives, \
+         {} new detections, {} unlabelled changes over {} events",
         n(ChangeKind::NewFalsePositive),
         n(ChangeKind::LostDetection),
         n(ChangeKind::FixedFalsePositive),
@@ -290,7 +291,9 @@ pub fn to_markdown(r: &RegressReport) -> String {
     if r.changes.is_empty() {
         return out;
     }
-    out.push_str("| change | rows | container | kind | what | rules before | rules after | e.g. scenario |\n");
+    out.push_str(
+        "| change | rows | container | kind | what | rules before | rules after | e.g. scenario |\n",
+    );
     out.push_str("|---|---|---|---|---|---|---|---|\n");
     for c in r.changes.iter().take(50) {
         let _ = writeln!(
@@ -333,7 +336,11 @@ pub fn to_junit(r: &RegressReport) -> String {
     ];
     let failures = cases.iter().filter(|(k, _)| r.rows.contains_key(k)).count();
     let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"bob regress\" tests=\"2\" failures=\"{failures}\">\n"
+        concat!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n",
+            "  <testsuite name=\"bob regress\" tests=\"2\" failures=\"{}\">\n"
+        ),
+        failures
     );
     for (kind, name) in cases {
         let _ = write!(

@@ -33,7 +33,8 @@ pub struct Broken {
 }
 
 /// The message printed when no row carries a label.
-pub const UNLABELLED: &str = "no row is labelled benign or attack: precision, recall and false-positive rate are not computed";
+pub const UNLABELLED: &str = "no row is labelled benign or attack: \
+                              precision, recall and false-positive rate are not computed";
 
 /// Candidate indices, best first (see the module docs); `None` without labels.
 pub fn ranking(boards: &[Scoreboard]) -> Option<Vec<usize>> {
@@ -320,7 +321,10 @@ pub fn to_json(boards: &[Scoreboard], broken: &[Broken]) -> Value {
         "note": if labelled { Value::Null } else { Value::String(UNLABELLED.into()) },
         "ranking": ranking,
         "candidates": boards,
-        "errors": broken.iter().map(|b| json!({"candidate": b.candidate, "error": b.error})).collect::<Vec<_>>(),
+        "errors": broken
+            .iter()
+            .map(|b| json!({"candidate": b.candidate, "error": b.error}))
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -116,7 +116,8 @@ thread_local! {
     /// and one map per candidate. Dictionary keys change from row group to
     /// row group, paths do not: without this every row group would search
     /// the profile again for each of its thousands of watched paths.
-    static CARRY: std::cell::RefCell<(u64, Vec<PathCarry>)> = const { std::cell::RefCell::new((0, Vec::new())) };
+    static CARRY: std::cell::RefCell<(u64, Vec<PathCarry>)> =
+        const { std::cell::RefCell::new((0, Vec::new())) };
 }
 
 static SCANS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);

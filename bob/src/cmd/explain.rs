@@ -77,7 +77,12 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let alert = read_alert(&args)?;
     let ex = explain(&alert, &candidate, args.semantics.into())?;
     if args.json {
-        let v = serde_json::json!({"rule": ex.rule, "container": ex.container, "fires": ex.fires, "reasons": ex.lines});
+        let v = serde_json::json!({
+            "rule": ex.rule,
+            "container": ex.container,
+            "fires": ex.fires,
+            "reasons": ex.lines
+        });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print!("{ex}");

@@ -200,7 +200,8 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     for b in &boards {
         for (name, n) in &b.missing_containers {
             tracing::warn!(
-                "candidate `{}` has no profile for container `{name}` ({n} rows): those rows get no profile-based verdict",
+                "candidate `{}` has no profile for container `{name}` ({n} rows): \
+                 those rows get no profile-based verdict",
                 b.candidate
             );
         }

@@ -32,16 +32,31 @@ pub struct SynthArgs {
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub rows: u64,
     /// Environments, 1 to 16. Default 16.
-    #[arg(long, value_name = "E", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=16))]
+    #[arg(
+        long,
+        value_name = "E",
+        default_value_t = 16,
+        value_parser = clap::value_parser!(u16).range(1..=16)
+    )]
     pub envs: u16,
     /// Seed of the generator. Default 1.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
     /// Workloads. Default 12.
-    #[arg(long, value_name = "W", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(
+        long,
+        value_name = "W",
+        default_value_t = 12,
+        value_parser = clap::value_parser!(u32).range(1..=10_000)
+    )]
     pub workloads: u32,
     /// Rows per file; files are spread over environments. Default 500000.
-    #[arg(long, value_name = "N", default_value_t = 500_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 500_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     pub rows_per_file: u64,
     /// Share of runs that are attacks, 0 to 1. Default 0.1.
     #[arg(long, value_name = "F", default_value_t = 0.1)]
