@@ -25,6 +25,7 @@ use crate::exit;
 ///   bob deviations --traces redis.ds --by os,k8s_version
 ///   bob deviations --traces redis.ds --by os --against redis-bob.yaml --format markdown
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct DeviationsArgs {
     /// Dataset directory (or one trace file).
     #[arg(short, long, value_name = "DATASET")]

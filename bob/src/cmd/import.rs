@@ -16,6 +16,7 @@ use crate::exit;
 /// again replaces it. Environment labels come from `--label` and from the
 /// file name (`--name-pattern`).
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct ImportArgs {
     #[command(subcommand)]
     what: What,
@@ -32,6 +33,7 @@ enum What {
     /// Example:
     ///   bob import kubescape-profile profiles/bob-redis-*.yaml -o redis.ds \
     ///     --name-pattern 'bob-redis-{os}-{k8s_distribution}-{k8s_version}.yaml'
+    #[command(verbatim_doc_comment)]
     KubescapeProfile(Common),
     /// node-agent alert logs (JSON lines, as the stdout exporter prints).
     ///
@@ -40,6 +42,7 @@ enum What {
     /// counted. Lines that are not JSON are reported with their numbers; the
     /// good lines are still imported and the exit code is 3 unless
     /// --allow-broken is given.
+    #[command(verbatim_doc_comment)]
     KubescapeAlerts(AlertArgs),
 }
 

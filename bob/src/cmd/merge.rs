@@ -17,6 +17,7 @@ use crate::exit;
 /// Example:
 ///   bob merge profiles/bob-redis-*.yaml -o redis-superset.yaml
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct MergeArgs {
     /// Profiles to merge (ApplicationProfile or ContainerProfile, YAML or JSON).
     #[arg(required = true)]

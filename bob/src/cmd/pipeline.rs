@@ -39,6 +39,7 @@ use crate::exit;
 ///   bob pipeline                       # datasets/* into out/pipeline
 ///   bob pipeline datasets/redis -o out/redis
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct PipelineArgs {
     /// Dataset directories. Default: every directory under datasets/.
     datasets: Vec<PathBuf>,

@@ -20,6 +20,7 @@ use crate::exit;
 ///   bob seccomp --profile redis-bob.yaml -o redis-seccomp.json \
 ///     --compare containerd-runtime-default.yaml
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct SeccompArgs {
     /// The BoB (ApplicationProfile or ContainerProfile).
     #[arg(short, long, value_name = "BOB.yaml")]

@@ -20,6 +20,7 @@ use crate::exit;
 ///   bob sql "SELECT kind, COUNT(*) FROM events GROUP BY kind" --traces redis.ds
 ///   bob sql -f queries/syscalls_per_environment.sql --traces redis.ds --format csv
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct SqlArgs {
     /// The SQL to run (or use -f).
     #[arg(required_unless_present = "file", conflicts_with = "file")]

@@ -24,6 +24,7 @@ use crate::exit;
 ///   bob superset --traces redis.ds -o redis-bob.yaml
 ///   bob superset --traces all.ds --where "label = 'benign'" -o profiles/
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct SupersetArgs {
     /// Dataset directory (or one trace file).
     #[arg(short, long, value_name = "DATASET")]
