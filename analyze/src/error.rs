@@ -20,8 +20,8 @@ pub enum AnalyzeError {
     /// The input selects nothing or lacks what the job needs.
     #[error("{0}")]
     Input(String),
-    /// A file could not be written or read.
-    #[error("{path}: {source}")]
+    /// A file could not be written or read; the cause is the `source`.
+    #[error("{path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,

@@ -26,26 +26,35 @@ pub fn write_text(
     format: ResultFormat,
     out: &mut dyn Write,
 ) -> Result<(), AnalyzeError> {
+    // Each batch is rendered to memory and then written, so that a failing
+    // write (a closed pipe) is an I/O error and not a formatter's.
     let io = |e| AnalyzeError::io("<stdout>", e);
+    let mut buf = Vec::new();
     match format {
         ResultFormat::Table => {
             let table = arrow::util::pretty::pretty_format_batches(batches)?;
             writeln!(out, "{table}").map_err(io)?;
         }
         ResultFormat::Csv => {
-            let mut w = arrow::csv::WriterBuilder::new()
-                .with_header(true)
-                .build(&mut *out);
-            for b in batches {
+            for (n, b) in batches.iter().enumerate() {
+                let mut w = arrow::csv::WriterBuilder::new()
+                    .with_header(n == 0)
+                    .build(&mut buf);
                 w.write(&flatten_nested(b)?)?;
+                drop(w);
+                out.write_all(&buf).map_err(io)?;
+                buf.clear();
             }
         }
         ResultFormat::Json => {
-            let mut w = arrow::json::LineDelimitedWriter::new(&mut *out);
             for b in batches {
+                let mut w = arrow::json::LineDelimitedWriter::new(&mut buf);
                 w.write(b)?;
+                w.finish()?;
+                drop(w);
+                out.write_all(&buf).map_err(io)?;
+                buf.clear();
             }
-            w.finish()?;
         }
         ResultFormat::Parquet => {
             return Err(AnalyzeError::Input(
