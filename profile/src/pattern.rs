@@ -37,9 +37,21 @@ pub fn path_matches(pattern: &str, path: &str, mode: PathMode) -> bool {
     if !pattern.contains(DYNAMIC) && (mode == PathMode::Kubescape40 || !pattern.contains('*')) {
         return false;
     }
-    let pat: Vec<&str> = pattern.split('/').collect();
-    let segs: Vec<&str> = path.split('/').collect();
+    // Empty segments (`//`, a trailing `/`) are no segments: `/etc/` is the
+    // directory `/etc`, which `/etc/*` must not match.
+    let pat: Vec<&str> = split_segments(pattern);
+    let segs: Vec<&str> = split_segments(path);
     segments_match(&pat, &segs, mode)
+}
+
+fn split_segments(p: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = Vec::new();
+    for (i, s) in p.split('/').enumerate() {
+        if i == 0 || !s.is_empty() {
+            v.push(s);
+        }
+    }
+    v
 }
 
 fn segments_match(pat: &[&str], segs: &[&str], mode: PathMode) -> bool {
@@ -149,6 +161,15 @@ fn canonical(ip: IpAddr) -> IpAddr {
 }
 
 fn in_cidr(net: IpAddr, bits: u32, addr: IpAddr) -> bool {
+    // An IPv4-mapped network (`::ffff:10.0.0.0/104`) is an IPv4 network of
+    // 96 bits fewer.
+    let bits = match net {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => match bits.checked_sub(96) {
+            Some(b) => b,
+            None => return false,
+        },
+        _ => bits,
+    };
     match (canonical(net), canonical(addr)) {
         (IpAddr::V4(n), IpAddr::V4(a)) if bits <= 32 => {
             let mask = if bits == 0 {
@@ -223,6 +244,8 @@ mod tests {
             ("*", "/etc", Kubescape40, false),
             ("/proc/⋯/stat", "/proc/7/stat", Kubescape40, true),
             ("/a/.../b", "/a/x/b", Current, false),
+            ("/etc/*", "/etc/", Current, false),
+            ("/proc/⋯/stat", "/proc//stat", Current, false),
         ];
         for &(p, path, mode, want) in cases {
             assert_eq!(
@@ -299,6 +322,9 @@ mod tests {
             ("::ffff:1.2.3.4", "1.2.3.4", true),
             ("1.2.3.4", "not-an-ip", false),
             ("1.2.3.0/33", "1.2.3.4", false),
+            ("::ffff:10.0.0.0/104", "10.1.2.3", true),
+            ("::ffff:0:0/96", "1.2.3.4", true),
+            ("::ffff:10.0.0.0/104", "11.1.2.3", false),
         ];
         for (p, a, want) in cases {
             assert_eq!(ip_matches(p, a), want, "{p} vs {a}");

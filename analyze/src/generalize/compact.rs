@@ -92,10 +92,15 @@ fn collapse(node: &mut Node, prefix: &mut Vec<String>, cfg: &Config, steps: &mut
     };
     let at_root = prefix.len() <= 1;
     let threshold = cfg.threshold_for(&dir);
-    if !at_root && node.children.len() > threshold {
+    // A collapse whose result would be over-broad (`//⋯` from doubled
+    // slashes, say) is not made.
+    let broad = is_over_broad(&format!("{dir}/{DYNAMIC}"));
+    if !at_root && !broad && node.children.len() > threshold {
         let names: BTreeSet<String> = node.children.keys().map(|k| format!("{dir}/{k}")).collect();
         let children = std::mem::take(&mut node.children);
-        if threshold <= 1 {
+        // A `*` child already accepts everything below: merged into `⋯`
+        // it would accept only one segment.
+        if threshold <= 1 || children.contains_key("*") {
             let mut flags = BTreeSet::new();
             let mut all = Node::default();
             for (_, c) in children {
@@ -195,6 +200,32 @@ mod tests {
         let mut o = opens(&paths);
         compact(&mut o, &Config::default());
         assert_eq!(o.len(), 160);
+    }
+
+    #[test]
+    fn a_glob_child_survives_a_collapse() {
+        let mut paths: Vec<String> = (0..60).map(|i| format!("/var/cache/app/f{i}")).collect();
+        paths.push("/var/cache/app/*".into());
+        let mut o = opens(&paths);
+        compact(&mut o, &Config::default());
+        assert_eq!(o.keys().collect::<Vec<_>>(), ["/var/cache/app/*"]);
+        assert!(bob_profile::pattern::path_matches(
+            &o.keys().next().unwrap(),
+            "/var/cache/app/a/b",
+            Default::default()
+        ));
+    }
+
+    #[test]
+    fn doubled_slashes_do_not_make_an_over_broad_entry() {
+        let paths: Vec<String> = (0..60).map(|i| format!("//a{i}")).collect();
+        let mut o = opens(&paths);
+        compact(&mut o, &Config::default());
+        assert!(
+            o.keys().all(|p| !is_over_broad(p)),
+            "{:?}",
+            o.keys().take(3).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -33,7 +33,7 @@ fn rules() -> &'static [Rule] {
             r(
                 "pod-uid",
                 concat!(
-                    r"^(kubepods-[a-z]+-)?pod",
+                    r"^(kubepods-([a-z]+-)?)?pod",
                     r"[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}",
                     r"(\.slice)?$"
                 ),
@@ -90,6 +90,11 @@ pub fn rewrite_path(path: &str) -> (String, Option<&'static str>) {
 /// Whether one argument is volatile (a rewritten path segment or a whole
 /// argument of that form): such arguments become `⋯`.
 pub fn volatile_arg(arg: &str) -> Option<&'static str> {
+    // An argument with spaces is a command line of its own (`sh -c "..."`):
+    // making it `⋯` would accept any command.
+    if arg.contains(char::is_whitespace) {
+        return None;
+    }
     let whole = rules()
         .iter()
         .find(|r| r.in_argv && r.regex.is_match(arg))
@@ -225,6 +230,11 @@ mod tests {
         assert_eq!(
             volatile_arg("0123456789abcdef0123456789abcdef"),
             Some("hex-run")
+        );
+        assert_eq!(volatile_arg("echo 0123456789abcdef0123456789abcdef"), None);
+        assert_eq!(
+            segment_rule("kubepods-pod12345678_1234_1234_1234_123456789abc.slice"),
+            Some("pod-uid")
         );
     }
 

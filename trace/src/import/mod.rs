@@ -69,6 +69,35 @@ fn stem(file: &Path) -> String {
         .to_owned()
 }
 
+/// One run name per input file: its stem, with `-2`, `-3`, ... added to
+/// stems that an earlier input of the same import already has, so that
+/// `a/redis.yaml` and `b/redis.yaml` do not write the same trace file.
+fn run_names(files: &[PathBuf]) -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    files
+        .iter()
+        .map(|f| {
+            let s = stem(f);
+            let n = seen.entry(s.clone()).or_default();
+            *n += 1;
+            if *n == 1 { s } else { format!("{s}-{n}") }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_stems_get_distinct_runs() {
+        let files: Vec<PathBuf> = ["a/redis.yaml", "b/redis.json", "c/other.yaml"]
+            .map(PathBuf::from)
+            .into();
+        assert_eq!(run_names(&files), ["redis", "redis-2", "other"]);
+    }
+}
+
 /// Imports learned profiles into `dataset`, one trace file per input file.
 /// Inputs are all read and checked before anything is written.
 pub fn import_profiles(
@@ -81,9 +110,8 @@ pub fn import_profiles(
         docs.push((f, bob_profile::read_file(f)?, opts.env_for(f)?));
     }
     let mut report = ImportReport::default();
-    for (file, bob, env) in docs {
-        let run = stem(file);
-        let scenario = opts.scenario.clone().unwrap_or_else(|| run.clone());
+    for ((file, bob, env), run) in docs.into_iter().zip(run_names(files)) {
+        let scenario = opts.scenario.clone().unwrap_or_else(|| stem(file));
         let ctx = profile::ProfileRows {
             env,
             class: opts.class,
@@ -114,10 +142,9 @@ pub fn import_alerts(
     } else {
         opts.class
     };
-    for file in files {
+    for (file, run) in files.iter().zip(run_names(files)) {
         let text = std::fs::read_to_string(file).map_err(|e| TraceError::io(file, e))?;
         let env = opts.env_for(file)?;
-        let run = stem(file);
         let scenario = opts.scenario.clone().unwrap_or_else(|| run.clone());
         let ctx = alerts::AlertRows {
             env,

@@ -59,7 +59,10 @@ impl NamePattern {
             self.keys
                 .iter()
                 .enumerate()
-                .map(|(i, k)| (k.clone(), caps[format!("g{i}").as_str()].to_owned()))
+                .map(|(i, k)| {
+                    let v = caps.name(&format!("g{i}")).map_or("", |m| m.as_str());
+                    (k.clone(), v.to_owned())
+                })
                 .collect(),
         )
     }

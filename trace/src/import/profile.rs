@@ -97,7 +97,13 @@ fn container_rows(out: &mut Vec<Event>, c: &Container, base: &dyn Fn(Kind) -> Ev
         e.path = Some(x.path.clone());
         e.process.exe = Some(x.path.clone());
         e.process.comm = Some(comm_of(&x.path));
-        e.argv = x.args.clone();
+        // `argsRequired: false` accepts any argv: the entry says nothing
+        // about the arguments, so the row carries none.
+        e.argv = if x.args_required == Some(false) {
+            None
+        } else {
+            x.args.clone()
+        };
         out.push(e);
     }
     for o in c.opens() {
