@@ -109,19 +109,21 @@ impl Session {
         let view = format!(
             "CREATE VIEW events AS SELECT * FROM (SELECT *, {env} AS env FROM events_raw) AS with_env{filter}"
         );
-        self.block_on(async {
-            self.ctx
-                .register_listing_table("events_raw", &url, options, Some(schema()), None)
-                .await?;
-            self.ctx.sql(&view).await?;
-            Ok::<_, datafusion::error::DataFusionError>(())
-        })
-        .map_err(|e| match opts.filter.as_deref() {
-            Some(f) => AnalyzeError::Input(format!(
-                "the filter `{f}` is not valid SQL over events: {e}"
-            )),
-            None => AnalyzeError::Query(e),
-        })
+        self.block_on(self.ctx.register_listing_table(
+            "events_raw",
+            &url,
+            options,
+            Some(schema()),
+            None,
+        ))?;
+        self.block_on(self.ctx.sql(&view))
+            .map(drop)
+            .map_err(|e| match opts.filter.as_deref() {
+                Some(f) => AnalyzeError::Input(format!(
+                    "the filter `{f}` is not valid SQL over events: {e}"
+                )),
+                None => AnalyzeError::Query(e),
+            })
     }
 
     /// Runs a future on this session's runtime.

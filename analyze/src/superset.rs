@@ -284,14 +284,22 @@ pub fn profile(w: &Workload, containers: Vec<(String, Behaviour)>) -> Applicatio
     ap
 }
 
+/// An image reference without its tag: `reg.io:5000/app:1.2` is
+/// `reg.io:5000/app` (a `:` before the last `/` is a registry port).
+fn strip_tag(image: &str) -> &str {
+    let name_start = image.rfind('/').map_or(0, |i| i + 1);
+    match image[name_start..].find(':') {
+        Some(i) => &image[..name_start + i],
+        None => image,
+    }
+}
+
 fn container(name: String, b: Behaviour) -> Container {
     // One image per container is the norm; with several, the first in
     // sorted order is named and the others are reported by deviations.
     let (image, digest) = b.images.iter().next().cloned().unwrap_or_default();
     let image_id = match (&image, &digest) {
-        (Some(i), Some(d)) if !i.contains('@') => {
-            Some(format!("{}@{d}", i.split(':').next().unwrap_or(i)))
-        }
+        (Some(i), Some(d)) if !i.contains('@') => Some(format!("{}@{d}", strip_tag(i))),
         (Some(i), _) => Some(i.clone()),
         (None, Some(d)) => Some(d.clone()),
         (None, None) => None,
@@ -336,5 +344,20 @@ fn container(name: String, b: Behaviour) -> Container {
         opens: Some(opens),
         endpoints: Some(endpoints),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_tag;
+
+    #[test]
+    fn tags_go_registry_ports_stay() {
+        assert_eq!(strip_tag("reg.io:5000/app:1.2"), "reg.io:5000/app");
+        assert_eq!(strip_tag("redis:7"), "redis");
+        assert_eq!(
+            strip_tag("docker.io/bitnami/redis"),
+            "docker.io/bitnami/redis"
+        );
     }
 }

@@ -137,6 +137,17 @@ fn build_bob(ds: &Path, by: &[String], filter: &str, path: &Path) -> anyhow::Res
     let s = session(ds, by, filter)?;
     let built = superset::build(superset::collect(&s)?, &Config::default());
     super::superset::print_report(&built.report);
+    // One BoB per dataset: the scoring and the per-run outcomes below are
+    // of one candidate. A dataset of several workloads is split first (one
+    // dataset directory per workload, as `datasets/` is laid out).
+    if built.profiles.len() > 1 {
+        let names: Vec<String> = built.profiles.iter().map(|(w, _)| w.slug()).collect();
+        anyhow::bail!(
+            "the dataset holds {} workloads ({}); the pipeline takes one workload per dataset",
+            names.len(),
+            names.join(", ")
+        );
+    }
     let Some((_, ap)) = built.profiles.into_iter().next() else {
         anyhow::bail!("no benign behaviour to build a profile from");
     };
@@ -161,6 +172,14 @@ fn one(ds: &Path, name: &str, out: &Path, args: &PipelineArgs) -> anyhow::Result
         .collect();
     environments.sort();
     environments.dedup();
+    if let Some(h) = &args.holdout
+        && !environments.contains(h)
+    {
+        anyhow::bail!(
+            "--holdout `{h}` is none of the environments: {}",
+            environments.join(", ")
+        );
+    }
     let holdout = args
         .holdout
         .clone()

@@ -53,6 +53,11 @@ pub fn run(args: SeccompArgs) -> anyhow::Result<ExitCode> {
     match &args.output {
         Some(path) => bob_profile::write_atomic(path, text.as_bytes())
             .with_context(|| path.display().to_string())?,
+        None if args.compare.is_some() => {
+            anyhow::bail!(
+                "--compare prints a comparison to stdout: give the profile a file with -o"
+            );
+        }
         None => {
             print!("{text}");
             return Ok(ExitCode::from(exit::OK));

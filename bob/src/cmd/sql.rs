@@ -102,6 +102,12 @@ pub fn run(args: SqlArgs) -> anyhow::Result<ExitCode> {
     if statements.is_empty() {
         anyhow::bail!("no SQL statement given");
     }
+    if args.output.is_some() && statements.len() > 1 {
+        anyhow::bail!(
+            "-o writes one result, but the SQL holds {} statements; run them one by one",
+            statements.len()
+        );
+    }
     let mut all = Vec::new();
     for stmt in &statements {
         let batches = session.query(stmt)?;

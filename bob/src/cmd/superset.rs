@@ -136,6 +136,16 @@ pub fn write_profiles(built: &Superset, out: &Path) -> anyhow::Result<Vec<PathBu
             names.join(", ")
         );
     }
+    let mut slugs: Vec<String> = built.profiles.iter().map(|(w, _)| w.slug()).collect();
+    slugs.sort();
+    if let Some(pair) = slugs.windows(2).find(|p| p[0] == p[1]) {
+        anyhow::bail!(
+            "{}: two workloads (in different namespaces) would both be written to `{}.yaml`; \
+             select one with --where \"namespace = '...'\"",
+            out.display(),
+            pair[0]
+        );
+    }
     let mut written = Vec::new();
     for (w, ap) in &built.profiles {
         let path = if as_dir {
