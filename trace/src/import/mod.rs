@@ -85,18 +85,6 @@ fn run_names(files: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn equal_stems_get_distinct_runs() {
-        let files: Vec<PathBuf> = ["a/redis.yaml", "b/redis.json", "c/other.yaml"]
-            .map(PathBuf::from)
-            .into();
-        assert_eq!(run_names(&files), ["redis", "redis-2", "other"]);
-    }
-}
 
 /// Imports learned profiles into `dataset`, one trace file per input file.
 /// Inputs are all read and checked before anything is written.
@@ -171,4 +159,17 @@ pub fn import_alerts(
         report.files += 1;
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_stems_get_distinct_runs() {
+        let files: Vec<PathBuf> = ["a/redis.yaml", "b/redis.json", "c/other.yaml"]
+            .map(PathBuf::from)
+            .into();
+        assert_eq!(run_names(&files), ["redis", "redis-2", "other"]);
+    }
 }
