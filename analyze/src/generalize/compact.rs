@@ -210,7 +210,7 @@ mod tests {
         compact(&mut o, &Config::default());
         assert_eq!(o.keys().collect::<Vec<_>>(), ["/var/cache/app/*"]);
         assert!(bob_profile::pattern::path_matches(
-            &o.keys().next().unwrap(),
+            o.keys().next().unwrap(),
             "/var/cache/app/a/b",
             Default::default()
         ));

@@ -85,7 +85,6 @@ fn run_names(files: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-
 /// Imports learned profiles into `dataset`, one trace file per input file.
 /// Inputs are all read and checked before anything is written.
 pub fn import_profiles(
