@@ -9,6 +9,14 @@
 //! the container shows), the **superset** (items any shows), and per
 //! environment what it **adds** beyond the core and what it **lacks** of the
 //! superset; with a profile, what the profile does not cover.
+//!
+//! Known shortcomings. Groups are keyed by workload name and container
+//! only, so two workloads of one name in different namespaces (or of
+//! different kinds) are compared as one; the query would need namespace
+//! and kind as well. The `--against` check compares the generalized item
+//! (`/proc/⋯/stat`) with the profile's patterns, so a profile that lists
+//! only `/proc/1/stat` is reported as not covering it, and an endpoint on
+//! port `:0` (any port) is compared as a literal string.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -20,7 +20,8 @@ use crate::session::{Session, SessionOptions};
 use crate::superset::{self, Behaviour, Superset, Workload};
 
 /// Merges `files` into one profile. Containers merge by name across all
-/// inputs; the workload is the first input's unless `name` is given.
+/// inputs; the workload (namespace, kind, name) is the first of the
+/// inputs' workloads in sorted order, and its name is `name` if given.
 pub fn merge(
     files: &[PathBuf],
     cfg: &Config,

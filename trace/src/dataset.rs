@@ -62,7 +62,11 @@ impl Dataset {
         self.files.iter().map(|f| f.rows).sum()
     }
 
-    /// The partition keys that occur, sorted.
+    /// The partition keys that occur, sorted. SQL sessions take them in this
+    /// order, which is the directory order of what bob writes (`source=`
+    /// alone); a hand-made layout whose nesting is not alphabetical
+    /// (`source=x/cluster=y/`) is not read correctly, because the keys are
+    /// not yet taken from the paths themselves.
     pub fn partition_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self
             .files

@@ -25,7 +25,7 @@ pub struct MergeArgs {
     /// Output file (.yaml or .json).
     #[arg(short, long, value_name = "BOB.yaml")]
     output: PathBuf,
-    /// Name of the merged workload. Default: the first input's.
+    /// Name of the merged workload. Default: the first in sorted order.
     #[arg(long)]
     name: Option<String>,
     #[command(flatten)]
