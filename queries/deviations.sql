@@ -6,9 +6,10 @@
 --
 -- The inner query groups on the trace's own (dictionary) columns; the item
 -- strings are made from its groups, not from every row.
-SELECT workload_name, container, kind, item, env, SUM(observations) AS observations
+SELECT namespace, workload_kind, workload_name, container, kind, item, env,
+       SUM(observations) AS observations
 FROM (
-  SELECT workload_name, container, kind, env, observations,
+  SELECT namespace, workload_kind, workload_name, container, kind, env, observations,
     CASE kind
       WHEN 'syscall' THEN CAST(syscall AS VARCHAR)
       WHEN 'capability' THEN CAST(capability AS VARCHAR)
@@ -19,14 +20,16 @@ FROM (
       WHEN 'network' THEN concat_ws(' ', direction, protocol, remote_addr, CAST(remote_port AS VARCHAR))
     END AS item
   FROM (
-    SELECT workload_name, container, kind, env, syscall, capability, path, domain,
+    SELECT namespace, workload_kind, workload_name, container, kind, env,
+           syscall, capability, path, domain,
            direction, protocol, remote_addr, remote_port, SUM("count") AS observations
     FROM events
     WHERE kind IN ('syscall', 'capability', 'exec', 'open', 'http', 'dns', 'network')
-    GROUP BY workload_name, container, kind, env, syscall, capability, path, domain,
+    GROUP BY namespace, workload_kind, workload_name, container, kind, env,
+             syscall, capability, path, domain,
              direction, protocol, remote_addr, remote_port
   ) AS grouped
 ) AS items
 WHERE item IS NOT NULL
-GROUP BY workload_name, container, kind, item, env
-ORDER BY workload_name, container, kind, item, env;
+GROUP BY namespace, workload_kind, workload_name, container, kind, item, env
+ORDER BY namespace, workload_kind, workload_name, container, kind, item, env;

@@ -10,10 +10,10 @@
 //! environment what it **adds** beyond the core and what it **lacks** of the
 //! superset; with a profile, what the profile does not cover.
 //!
-//! Known shortcomings. Groups are keyed by workload name and container
-//! only, so two workloads of one name in different namespaces (or of
-//! different kinds) are compared as one; the query would need namespace
-//! and kind as well. The `--against` check compares the generalized item
+//! Groups are keyed by namespace, workload kind, workload name and
+//! container, as supersets are.
+//!
+//! Known shortcoming: the `--against` check compares the generalized item
 //! (`/proc/⋯/stat`) with the profile's patterns, so a profile that lists
 //! only `/proc/1/stat` is reported as not covering it, and an endpoint on
 //! port `:0` (any port) is compared as a literal string.
@@ -40,6 +40,8 @@ pub struct Item {
 /// The deviations of one container of one workload.
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
+    pub namespace: Option<String>,
+    pub workload_kind: Option<String>,
     pub workload: String,
     pub container: String,
     /// Environments with any row of this container, sorted.
@@ -151,10 +153,13 @@ pub fn covered(c: Option<&bob_profile::Container>, item: &Item) -> bool {
 /// Runs the deviations query and groups its rows. With `generalize`, open
 /// and exec paths are rewritten first.
 pub fn compute(session: &Session, generalize: bool) -> Result<Vec<Group>, AnalyzeError> {
-    let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
+    type Key = (Option<String>, Option<String>, String, String);
+    let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
     for batch in session.query(queries::DEVIATIONS)? {
         let r = Cols::new(&batch)?;
         for i in 0..batch.num_rows() {
+            let namespace = r.s("namespace", i);
+            let workload_kind = r.s("workload_kind", i);
             let workload = r.s("workload_name", i).unwrap_or_default();
             let container = r.s("container", i).unwrap_or_default();
             let (Some(kind), Some(mut item)) = (r.s("kind", i), r.s("item", i)) else {
@@ -165,8 +170,15 @@ pub fn compute(session: &Session, generalize: bool) -> Result<Vec<Group>, Analyz
                 item = rewrite_path(&item).0;
             }
             let g = groups
-                .entry((workload.clone(), container.clone()))
+                .entry((
+                    namespace.clone(),
+                    workload_kind.clone(),
+                    workload.clone(),
+                    container.clone(),
+                ))
                 .or_insert_with(|| Group {
+                    namespace,
+                    workload_kind,
                     workload,
                     container,
                     environments: Vec::new(),

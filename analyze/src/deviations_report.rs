@@ -190,6 +190,8 @@ fn q(v: &str) -> String {
 
 #[derive(serde::Serialize)]
 struct JsonGroup<'a> {
+    namespace: Option<&'a str>,
+    workload_kind: Option<&'a str>,
     workload: &'a str,
     container: &'a str,
     environments: &'a [String],
@@ -217,6 +219,8 @@ fn json(groups: &[Group], against: Option<&ApplicationProfile>) -> String {
     let out: Vec<JsonGroup<'_>> = groups
         .iter()
         .map(|g| JsonGroup {
+            namespace: g.namespace.as_deref(),
+            workload_kind: g.workload_kind.as_deref(),
             workload: &g.workload,
             container: &g.container,
             environments: &g.environments,
