@@ -23,7 +23,9 @@ fn same_name_in_two_namespaces_is_two_workloads() {
     w.finish().unwrap();
     let s = Session::open(dir.path(), &SessionOptions::default()).unwrap();
     let groups = bob_analyze::deviations::compute(&s, true).unwrap();
-    let seen: Vec<(Option<&str>, usize)> =
-        groups.iter().map(|g| (g.namespace.as_deref(), g.items.len())).collect();
+    let seen: Vec<(Option<&str>, usize)> = groups
+        .iter()
+        .map(|g| (g.namespace.as_deref(), g.items.len()))
+        .collect();
     assert_eq!(seen, [(Some("dev"), 1), (Some("prod"), 1)]);
 }

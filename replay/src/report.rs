@@ -158,13 +158,7 @@ pub fn render(boards: &[Scoreboard], broken: &[Broken], format: Format) -> Strin
     ]);
     for b in boards {
         let c = &b.confusion;
-        let lab = |v: u64| {
-            if b.labelled {
-                v.to_string()
-            } else {
-                "-".to_owned()
-            }
-        };
+        let lab = |v: u64| labelled_count(b.labelled, v);
         t.row(vec![
             b.candidate.clone(),
             b.events.to_string(),
@@ -268,13 +262,7 @@ fn details(b: &Scoreboard, format: Format, out: &mut String) {
     ]);
     for (name, c) in &b.by_environment {
         let f = &c.confusion;
-        let lab = |v: u64| {
-            if b.labelled {
-                v.to_string()
-            } else {
-                "-".to_owned()
-            }
-        };
+        let lab = |v: u64| labelled_count(b.labelled, v);
         envs.row(vec![
             name.clone(),
             c.events.to_string(),
@@ -326,6 +314,16 @@ pub fn to_json(boards: &[Scoreboard], broken: &[Broken]) -> Value {
             .map(|b| json!({"candidate": b.candidate, "error": b.error}))
             .collect::<Vec<_>>(),
     })
+}
+
+/// A confusion count, or `-` when no row was labelled (the count would
+/// mean nothing).
+fn labelled_count(labelled: bool, v: u64) -> String {
+    if labelled {
+        v.to_string()
+    } else {
+        "-".to_owned()
+    }
 }
 
 #[cfg(test)]
