@@ -4,8 +4,11 @@
 -- bob deviations generalizes the paths and derives core, superset and the
 -- per-environment additions and gaps from these rows.
 --
--- The inner query groups on the trace's own (dictionary) columns; the item
--- strings are made from its groups, not from every row.
+-- The inner query groups on the trace's own columns; the item strings are
+-- made from its groups, not from every row. Rows without an item are
+-- dropped before grouping by conditions on those columns: a condition on
+-- `item` itself would be pushed below the grouping by the optimizer and
+-- build the item of every row.
 SELECT namespace, workload_kind, workload_name, container, kind, item, env,
        SUM(observations) AS observations
 FROM (
@@ -24,12 +27,15 @@ FROM (
            syscall, capability, path, domain,
            direction, protocol, remote_addr, remote_port, SUM("count") AS observations
     FROM events
-    WHERE kind IN ('syscall', 'capability', 'exec', 'open', 'http', 'dns', 'network')
+    WHERE (kind = 'syscall' AND syscall IS NOT NULL)
+       OR (kind = 'capability' AND capability IS NOT NULL)
+       OR (kind IN ('exec', 'open', 'http') AND path IS NOT NULL)
+       OR (kind = 'dns' AND domain IS NOT NULL)
+       OR kind = 'network'
     GROUP BY namespace, workload_kind, workload_name, container, kind, env,
              syscall, capability, path, domain,
              direction, protocol, remote_addr, remote_port
   ) AS grouped
 ) AS items
-WHERE item IS NOT NULL
 GROUP BY namespace, workload_kind, workload_name, container, kind, item, env
 ORDER BY namespace, workload_kind, workload_name, container, kind, item, env;

@@ -11,7 +11,9 @@
 mod columns;
 pub mod deviations;
 pub mod deviations_report;
+pub mod env_label;
 pub mod error;
+pub mod format;
 pub mod generalize;
 pub mod merge;
 pub mod output;

@@ -12,12 +12,13 @@ use std::sync::Arc;
 
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
-use bob_trace::{Dataset, schema};
+use bob_trace::Dataset;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::ListingOptions;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::error::AnalyzeError;
+use crate::format::{TraceFormat, sql_schema};
 
 /// The environment columns `env` is built from unless told otherwise.
 pub const DEFAULT_ENV_BY: &[&str] = &[
@@ -63,13 +64,16 @@ impl Session {
             .enable_all()
             .build()
             .map_err(|e| AnalyzeError::io(path, e))?;
-        // Filters (`WHERE kind = ...`) are evaluated while decoding, so the
-        // other columns of rows that do not match are never materialized.
+        // Filters are not pushed into the Parquet decoder: on the benchmark
+        // (`analyze/bench/bench.py`) every query but one ran slower with
+        // them, the selective ones by half, because decoding the filter
+        // column first and the others row-selected costs more than decoding
+        // all and filtering batches.
         let config = SessionConfig::new()
             .with_information_schema(true)
-            .set_bool("datafusion.execution.parquet.pushdown_filters", true)
-            .set_bool("datafusion.execution.parquet.reorder_filters", true);
+            .set_bool("datafusion.execution.parquet.pushdown_filters", false);
         let ctx = SessionContext::new_with_config(config);
+        ctx.register_udf(crate::env_label::udf());
         let session = Session {
             ctx,
             dataset,
@@ -93,7 +97,11 @@ impl Session {
         if path.is_dir() && !url.ends_with('/') {
             url.push('/');
         }
-        let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
+        // The format takes the session's Parquet options.
+        let parquet =
+            ParquetFormat::default().with_options(self.ctx.state().default_table_options().parquet);
+        let format = TraceFormat::new(&self.dataset, parquet)?;
+        let options = ListingOptions::new(Arc::new(format))
             .with_file_extension(".parquet")
             .with_table_partition_cols(if path.is_dir() {
                 partitions
@@ -113,7 +121,7 @@ impl Session {
             "events_raw",
             &url,
             options,
-            Some(schema()),
+            Some(sql_schema()),
             None,
         ))?;
         self.block_on(self.ctx.sql(&view))
@@ -159,13 +167,14 @@ impl Session {
 }
 
 /// The SQL of the `env` column: the chosen labels joined by spaces, absent
-/// labels skipped. Both DataFusion and DuckDB read it the same way.
+/// labels skipped, as `concat_ws(' ', ...)` joins them (which is how the
+/// benchmark defines `env` for DuckDB), computed by [`crate::env_label`].
 pub fn env_expression(by: &[String]) -> String {
     if by.is_empty() {
         return "''".to_owned();
     }
     let cols: Vec<String> = by.iter().map(|c| env_column(c)).collect();
-    format!("concat_ws(' ', {})", cols.join(", "))
+    format!("{}({})", crate::env_label::NAME, cols.join(", "))
 }
 
 /// A label name as SQL: a well-known label is its column, any other key is
