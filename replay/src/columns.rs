@@ -145,6 +145,19 @@ impl Dict {
         self.keys.get(i).copied().unwrap_or(0).max(0) as usize
     }
 
+    /// Every row's key, when no row is null (and the column is present).
+    #[inline]
+    pub fn dense_keys(&self) -> Option<&[i32]> {
+        (self.nulls.is_none() && !self.keys.is_empty()).then_some(&self.keys[..])
+    }
+
+    /// The stored keys, whatever their validity; empty for an absent
+    /// column (see [`Dict::raw_key`]).
+    #[inline]
+    pub fn raw_keys(&self) -> &[i32] {
+        &self.keys[..]
+    }
+
     /// The key of row `i`, or [`Dict::values_len`] when the row is null:
     /// an index into a table of `values_len() + 1` entries.
     #[inline(always)]

@@ -186,16 +186,38 @@ pub fn open(
             out.insert(Rule::R0002);
         }
     }
-    if path.ends_with("/token") && in_token_dir(path) && !p.opens_token {
+    if is_token(path) && !p.opens_token {
         out.insert(Rule::R0006);
     }
-    if path.starts_with("/proc/") && path.ends_with("/environ") && !p.opens_environ {
+    if is_environ(path) && !p.opens_environ {
         out.insert(Rule::R0008);
     }
-    if path.starts_with("/etc/shadow") && !was_path_opened(p, path, None, semantics) {
+    if is_shadow(path) && !was_path_opened(p, path, None, semantics) {
         out.insert(Rule::R0010);
     }
     out
+}
+
+/// A service-account token file (R0006).
+fn is_token(path: &str) -> bool {
+    path.ends_with("/token") && in_token_dir(path)
+}
+
+/// A process environment file (R0008).
+fn is_environ(path: &str) -> bool {
+    path.starts_with("/proc/") && path.ends_with("/environ")
+}
+
+/// The shadow password file, or a file beside it named after it (R0010).
+fn is_shadow(path: &str) -> bool {
+    path.starts_with("/etc/shadow")
+}
+
+/// Whether no rule looks at an open of `path`, whatever the profile: then
+/// [`open`] finds nothing in any container and callers may skip it. Most
+/// opened paths (libraries, `/proc`, `/dev`) are such.
+pub fn open_is_quiet(path: &str, semantics: Semantics) -> bool {
+    !r0002_watches(path, semantics) && !is_token(path) && !is_environ(path) && !is_shadow(path)
 }
 
 /// R0003 and R0009 for one syscall. `bpf_command` is the `bpf` command

@@ -115,6 +115,65 @@ fn exec_table() {
 }
 
 #[test]
+fn quiet_opens_raise_nothing_in_any_profile() {
+    let c = model();
+    let empty = Candidate::from_documents(
+        "e",
+        &[bob_profile::read_str(
+            "apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1\nkind: ContainerProfile\nmetadata: {name: e}\nspec: {syscalls: [read]}\n",
+            Path::new("e.yaml"),
+        )
+        .unwrap()],
+    )
+    .unwrap()
+    .containers
+    .remove(0);
+    let paths = [
+        "/usr/lib/libc.so.6",
+        "/proc/1/stat",
+        "/proc/1/environ",
+        "/proc/self/environ",
+        "/dev/null",
+        "/etc/passwd",
+        "/etc/shadow",
+        "/etc/shadow-",
+        "/tmp/x",
+        "/var/run/secrets/kubernetes.io/serviceaccount/token",
+        "/run/secrets/eks.amazonaws.com/serviceaccount/token",
+        "/opt/app/v1/conf",
+        "/.dockerenv",
+        "/home/u/.bashrc",
+    ];
+    let mut quiet = 0;
+    for semantics in [
+        Semantics::Current,
+        Semantics::Kubescape40,
+        Semantics::GoRules,
+    ] {
+        for path in paths {
+            if open_is_quiet(path, semantics) {
+                quiet += 1;
+                for m in [&c, &empty] {
+                    assert_eq!(
+                        open(m, path, None, semantics),
+                        RuleSet::EMPTY,
+                        "{path} {semantics:?}"
+                    );
+                }
+            } else {
+                // Not quiet: some profile (the empty one) makes it alert.
+                assert_ne!(
+                    open(&empty, path, None, semantics),
+                    RuleSet::EMPTY,
+                    "{path} {semantics:?}"
+                );
+            }
+        }
+    }
+    assert!(quiet >= 9, "{quiet}");
+}
+
+#[test]
 fn open_table() {
     use Semantics::*;
     let c = model();

@@ -285,6 +285,10 @@ impl Sink for ScoreSink {
             let mut missing: Vec<u64> = Vec::new();
             let mut distinct = dedup::BatchKeys::default();
             p.events += rows.len as u64;
+            // Keys read once per row without null checks where no row is
+            // null: the common case, and this loop runs for every event.
+            let scenarios = rows.scenario.dense_keys();
+            let labels = rows.label.dense_keys();
             for (i, &verdict) in v.iter().enumerate() {
                 if verdict & (OTHER_WORKLOAD | NO_PROFILE) != 0 {
                     if verdict & OTHER_WORKLOAD != 0 {
@@ -301,10 +305,15 @@ impl Sink for ScoreSink {
                 } else {
                     env_of[i] as usize
                 };
-                let class = class_of[rows.label.key_or_null(i)] as usize;
-                hist[(env * n_scen + scenario_id(rows, i)) * CELLS
-                    + class * 2
-                    + alerted as usize] += 1;
+                let class = class_of[match labels {
+                    Some(k) => k[i] as usize,
+                    None => rows.label.key_or_null(i),
+                }] as usize;
+                let scenario = match scenarios {
+                    Some(k) => k[i] as usize,
+                    None => scenario_id(rows, i),
+                };
+                hist[(env * n_scen + scenario) * CELLS + class * 2 + alerted as usize] += 1;
                 if alerted {
                     for r in Rule::ALL {
                         if rules & crate::RuleSet::of(r).0 != 0 {

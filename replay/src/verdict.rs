@@ -47,7 +47,9 @@ struct Cache {
 }
 
 impl Cache {
-    fn prepare(&mut self, dict: &Dict, slots: usize) {
+    /// Readies the table for `dict`; true when it was emptied (a new
+    /// dictionary).
+    fn prepare(&mut self, dict: &Dict, slots: usize) -> bool {
         let id = dict.values_id();
         // One column more than values, so a raw key of a null row (0)
         // always indexes the table.
@@ -56,7 +58,9 @@ impl Cache {
             self.width = dict.values_len() + 1;
             self.table.clear();
             self.table.resize(slots * self.width, UNSET);
+            return true;
         }
+        false
     }
 
     #[inline]
@@ -250,7 +254,19 @@ impl<'a> Evaluator<'a> {
     fn prepare_caches(&mut self, rows: &Rows) {
         let n = self.candidate.containers.len();
         self.syscall.prepare(&rows.syscall, n);
-        self.path.prepare(&rows.path, n);
+        if self.path.prepare(&rows.path, n) && self.opts.semantics != Semantics::GoRules {
+            // Paths no rule looks at (most of them) get their verdict, none,
+            // in every slot at once, in one pass over the dictionary: their
+            // rows never wait for an evaluation. The Go rules' opens depend
+            // on flags too and do not use the table.
+            for k in 0..rows.path.values_len() {
+                if eval::open_is_quiet(rows.path.value(k), self.opts.semantics) {
+                    for slot in 0..n {
+                        self.path.table[slot * self.path.width + k] = 0;
+                    }
+                }
+            }
+        }
         self.capability.prepare(&rows.capability, n);
         self.domain.prepare(&rows.domain, n);
         self.address.prepare(&rows.remote_addr, n);
@@ -318,49 +334,89 @@ impl<'a> Evaluator<'a> {
         pending: &mut Vec<(u32, u32)>,
         alerting: &mut Vec<u32>,
     ) {
-        {
-            let cols = [
-                &rows.syscall,
-                &rows.path,
-                &rows.capability,
-                &rows.domain,
-                &rows.remote_addr,
-            ];
-            let caches = [
-                &self.syscall,
-                &self.path,
-                &self.capability,
-                &self.domain,
-                &self.address,
-            ];
-            for i in range {
-                let slot = match self.slot(rows, i) {
-                    Ok(slot) => slot,
-                    Err(code) => {
-                        out.push(code);
-                        continue;
-                    }
-                };
-                let code = self.codes[rows.kind.key_or_null(i)] as usize;
-                if code >= FAST {
-                    out.push(if code == NONE { 0 } else { UNSET });
-                    if code == SLOW {
-                        pending.push((i as u32, slot as u32));
-                    }
+        let (lo, n) = (range.start, range.len());
+        // The slot (or verdict code) and evaluation code of every row
+        // first, in loops without branches when no key is null.
+        let mut slots = [0i32; CHUNK];
+        match (rows.workload_name.dense_keys(), rows.container.dense_keys()) {
+            (Some(w), Some(c)) => {
+                for ((s, &w), &c) in slots[..n]
+                    .iter_mut()
+                    .zip(&w[range.clone()])
+                    .zip(&c[range.clone()])
+                {
+                    *s = self.slots[w as usize * self.width + c as usize];
+                }
+            }
+            _ => {
+                for (j, s) in slots[..n].iter_mut().enumerate() {
+                    *s = match self.slot(rows, lo + j) {
+                        Ok(slot) => slot as i32,
+                        Err(OTHER_WORKLOAD) => OTHER,
+                        Err(_) => NO_SLOT,
+                    };
+                }
+            }
+        }
+        let mut codes = [0u8; CHUNK];
+        match rows.kind.dense_keys() {
+            Some(k) => {
+                for (c, &k) in codes[..n].iter_mut().zip(&k[range.clone()]) {
+                    *c = self.codes[k as usize];
+                }
+            }
+            None => {
+                for (j, c) in codes[..n].iter_mut().enumerate() {
+                    *c = self.codes[rows.kind.key_or_null(lo + j)];
+                }
+            }
+        }
+        let keys = [
+            rows.syscall.raw_keys(),
+            rows.path.raw_keys(),
+            rows.capability.raw_keys(),
+            rows.domain.raw_keys(),
+            rows.remote_addr.raw_keys(),
+        ];
+        let caches = [
+            &self.syscall,
+            &self.path,
+            &self.capability,
+            &self.domain,
+            &self.address,
+        ];
+        for j in 0..n {
+            let i = lo + j;
+            let slot = match slots[j] {
+                OTHER => {
+                    out.push(OTHER_WORKLOAD);
                     continue;
                 }
-                // Null values and incoming traffic are sorted out in the
-                // last pass, which only sees rows that would alert.
-                let cache = caches[code];
-                let k = cols[code].raw_key(i).min(cache.width - 1);
-                let cell = cache.table[slot * cache.width + k];
-                if cell == UNSET {
-                    pending.push((i as u32, slot as u32));
-                } else if cell & RULES != 0 {
-                    alerting.push(i as u32);
+                NO_SLOT => {
+                    out.push(NO_PROFILE);
+                    continue;
                 }
-                out.push(cell);
+                slot => slot as usize,
+            };
+            let code = codes[j] as usize;
+            if code >= FAST {
+                out.push(if code == NONE { 0 } else { UNSET });
+                if code == SLOW {
+                    pending.push((i as u32, slot as u32));
+                }
+                continue;
             }
+            // Null values and incoming traffic are sorted out in the
+            // last pass, which only sees rows that would alert.
+            let cache = caches[code];
+            let k = (keys[code].get(i).copied().unwrap_or(0).max(0) as usize).min(cache.width - 1);
+            let cell = cache.table[slot * cache.width + k];
+            if cell == UNSET {
+                pending.push((i as u32, slot as u32));
+            } else if cell & RULES != 0 {
+                alerting.push(i as u32);
+            }
+            out.push(cell);
         }
     }
 
