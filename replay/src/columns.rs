@@ -25,7 +25,7 @@ use crate::error::ReplayError;
 
 /// Rows per decoded batch: large enough that per-batch work (dictionary
 /// caches) is small beside per-row work.
-pub const BATCH_ROWS: usize = 32 * 1024;
+pub const BATCH_ROWS: usize = 8 * 1024;
 
 /// The environment columns, in the order reports print them.
 pub const ENV_COLUMNS: [&str; 7] = [
@@ -92,12 +92,13 @@ pub struct Dict {
 }
 
 impl Dict {
-    /// A column the file lacks: `rows` nulls (no key is ever read).
-    fn absent(rows: usize) -> Dict {
+    /// A column the file lacks: every row null (no key is ever read).
+    /// `nulls` is a batch's all-null buffer, shared by its absent columns.
+    fn absent(nulls: &Option<NullBuffer>) -> Dict {
         Dict {
             keys: ScalarBuffer::from(Vec::<i32>::new()),
-            nulls: (rows > 0).then(|| NullBuffer::new_null(rows)),
-            values: StringArray::from(Vec::<&str>::new()),
+            nulls: nulls.clone(),
+            values: StringArray::new_null(0),
         }
     }
 
@@ -214,39 +215,39 @@ impl StrList {
         Some((0..s.len()).map(|j| s.value(j).to_owned()).collect())
     }
 
-    /// A hash of row `i`'s list (0 for null), without allocating.
-    pub fn hash_at(&self, i: usize) -> u64 {
-        use std::hash::{Hash, Hasher};
+    /// Writes row `i`'s list to `out` in a form equal for equal lists and
+    /// only for them: a null marker, or each item's length (or a null
+    /// marker) followed by the items' bytes, which the column already holds
+    /// end to end. Lets callers hash and compare a list with one pass over
+    /// one buffer.
+    pub fn encode_at(&self, i: usize, out: &mut Vec<u8>) {
+        out.clear();
         let Some(list) = self.0.as_ref().filter(|l| l.is_valid(i)) else {
-            return 0;
+            out.push(0);
+            return;
         };
-        let (start, end) = (
-            list.value_offsets()[i] as usize,
-            list.value_offsets()[i + 1] as usize,
-        );
-        let mut h = crate::fxhash::FxHasher::default();
-        let values = list.values().as_any().downcast_ref::<StringArray>();
-        for j in start..end {
-            values.map(|v| v.value(j)).hash(&mut h);
-        }
-        (end - start).hash(&mut h);
-        h.finish() | 1
-    }
-
-    /// Whether row `i`'s list equals `other` (both null counts as equal).
-    pub fn eq_at(&self, i: usize, other: Option<&[String]>) -> bool {
-        let list = self.0.as_ref().filter(|l| l.is_valid(i));
-        let (Some(list), Some(other)) = (list, other) else {
-            return list.is_none() && other.is_none();
-        };
-        let (start, end) = (
-            list.value_offsets()[i] as usize,
-            list.value_offsets()[i + 1] as usize,
-        );
         let Some(values) = list.values().as_any().downcast_ref::<StringArray>() else {
-            return false;
+            out.push(0);
+            return;
         };
-        end - start == other.len() && (start..end).zip(other).all(|(j, o)| values.value(j) == o)
+        out.push(1);
+        let (start, end) = (
+            list.value_offsets()[i] as usize,
+            list.value_offsets()[i + 1] as usize,
+        );
+        let offsets = values.value_offsets();
+        for j in start..end {
+            let len = if values.is_valid(j) {
+                (offsets[j + 1] - offsets[j]) as u32
+            } else {
+                u32::MAX
+            };
+            out.extend_from_slice(&len.to_le_bytes());
+        }
+        if end > start {
+            let bytes = &values.value_data()[offsets[start] as usize..offsets[end] as usize];
+            out.extend_from_slice(bytes);
+        }
     }
 }
 
@@ -296,9 +297,11 @@ fn typed<T: Clone + 'static>(batch: &RecordBatch, name: &str) -> Option<T> {
 impl Rows {
     /// The columns of a decoded batch; absent ones read as null.
     pub fn from_batch(batch: &RecordBatch) -> Result<Rows, String> {
+        let rows = batch.num_rows();
+        let all_null = (rows > 0).then(|| NullBuffer::new_null(rows));
         let d = |name: &str| match batch.column_by_name(name) {
             Some(a) => Dict::from_array(a).map_err(|e| format!("column `{name}`: {e}")),
-            None => Ok(Dict::absent(batch.num_rows())),
+            None => Ok(Dict::absent(&all_null)),
         };
         let list = |name: &str| StrList(typed::<ListArray>(batch, name));
         let env = [

@@ -71,7 +71,8 @@ pub struct DedupKey {
     rule: u8,
     container: (K, K, K),
     values: (K, K, K),
-    text: Option<String>,
+    /// What dictionary keys cannot say: an argv, or the whole unique id.
+    text: Option<Vec<u8>>,
 }
 
 impl DedupKey {
@@ -83,13 +84,27 @@ impl DedupKey {
             None => (None, k(&rows.run), k(&rows.container)),
         };
         let comm = k(&rows.comm);
+        // The program is its path when the row has one (see `exec_path`).
+        let path = k(&rows.path).filter(|&p| !rows.path.value(p as usize).is_empty());
+        let whole = || Some(unique_source(rule, rows, i).into_bytes());
         let (values, text) = match rule {
             Rule::R0002 | Rule::R0010 => ((comm, k(&rows.path), None), None),
             Rule::R0003 => ((k(&rows.syscall), None, None), None),
             Rule::R0004 => ((comm, k(&rows.capability), None), None),
             Rule::R0005 => ((comm, k(&rows.domain), None), None),
             Rule::R0006 | Rule::R0008 | Rule::R0009 => ((comm, None, None), None),
-            _ => ((None, None, None), Some(unique_source(rule, rows, i))),
+            Rule::R0001 if path.is_some() => ((comm, path, None), None),
+            Rule::R0040 if path.is_some() => {
+                let mut argv = Vec::new();
+                rows.argv.encode_at(i, &mut argv);
+                ((comm, path, None), Some(argv))
+            }
+            Rule::R0007 => ((k(&rows.kind), comm, k(&rows.remote_addr)), None),
+            Rule::R0011 => {
+                let port = rows.remote_port_at(i).map(u32::from);
+                ((k(&rows.remote_addr), port, k(&rows.protocol)), None)
+            }
+            _ => ((None, None, None), whole()),
         };
         DedupKey {
             rule: rule as u8,
@@ -100,14 +115,54 @@ impl DedupKey {
     }
 }
 
-/// The distinct keys of one batch, each with a row that has it.
+/// The distinct keys of one batch not seen before in its row group, each
+/// with a row that has it.
 #[derive(Default)]
 pub struct BatchKeys(HashMap<DedupKey, usize, FxBuild>);
 
 impl BatchKeys {
-    /// Records that row `i` has `key`.
-    pub fn insert(&mut self, key: DedupKey, i: usize) {
-        self.0.entry(key).or_insert(i);
+    /// Records that row `i` has `key`, unless an earlier batch had it.
+    pub fn insert(&mut self, seen: &Seen, key: DedupKey, i: usize) {
+        if !seen.keys.contains(&key) {
+            self.0.entry(key).or_insert(i);
+        }
+    }
+}
+
+/// The keys earlier batches of a row group gave [`Distinct`]. The batches
+/// of a row group share its dictionaries, so a key already turned into
+/// strings need not be again; when a batch has other dictionaries (a new
+/// row group, or a column chunk that left dictionary encoding) the keys
+/// are forgotten.
+#[derive(Default)]
+pub struct Seen {
+    ids: Vec<(usize, usize)>,
+    keys: HashSet<DedupKey, FxBuild>,
+}
+
+impl Seen {
+    /// Readies for a batch of `rows`.
+    pub fn start(&mut self, rows: &Rows) {
+        let ids: Vec<(usize, usize)> = [
+            &rows.kind,
+            &rows.comm,
+            &rows.path,
+            &rows.syscall,
+            &rows.capability,
+            &rows.domain,
+            &rows.remote_addr,
+            &rows.protocol,
+            &rows.container_id,
+            &rows.run,
+            &rows.container,
+        ]
+        .iter()
+        .map(|d| d.values_id())
+        .collect();
+        if ids != self.ids {
+            self.ids = ids;
+            self.keys.clear();
+        }
     }
 }
 
@@ -116,8 +171,8 @@ impl BatchKeys {
 pub struct Distinct(HashSet<(u8, String, String), FxBuild>);
 
 impl Distinct {
-    /// Adds the keys of one batch.
-    pub fn absorb(&mut self, keys: BatchKeys, rows: &Rows) {
+    /// Adds the keys of one batch, and remembers them in `seen`.
+    pub fn absorb(&mut self, keys: BatchKeys, rows: &Rows, seen: &mut Seen) {
         for (key, i) in keys.0 {
             let rule = Rule::ALL[key.rule as usize];
             self.0.insert((
@@ -125,6 +180,7 @@ impl Distinct {
                 container_ref(rows, i),
                 unique_source(rule, rows, i),
             ));
+            seen.keys.insert(key);
         }
     }
 

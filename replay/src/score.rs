@@ -162,6 +162,7 @@ pub struct PartScore {
     by_scenario: HashMap<String, ScenarioScore>,
     missing: HashMap<String, u64>,
     distinct: dedup::Distinct,
+    seen: dedup::Seen,
 }
 
 /// Folds verdicts into one [`Scoreboard`] per candidate.
@@ -284,6 +285,7 @@ impl Sink for ScoreSink {
             hist.iter_mut().for_each(|h| *h = 0);
             let mut missing: Vec<u64> = Vec::new();
             let mut distinct = dedup::BatchKeys::default();
+            p.seen.start(rows);
             p.events += rows.len as u64;
             // Keys read once per row without null checks where no row is
             // null: the common case, and this loop runs for every event.
@@ -318,7 +320,7 @@ impl Sink for ScoreSink {
                     for r in Rule::ALL {
                         if rules & crate::RuleSet::of(r).0 != 0 {
                             p.by_rule[r as usize] += 1;
-                            distinct.insert(DedupKey::of(r, rows, i), i);
+                            distinct.insert(&p.seen, DedupKey::of(r, rows, i), i);
                         }
                     }
                 }
@@ -333,7 +335,7 @@ impl Sink for ScoreSink {
                 p.no_profile += n;
                 *p.missing.entry(name.to_owned()).or_default() += n;
             }
-            p.distinct.absorb(distinct, rows);
+            p.distinct.absorb(distinct, rows, &mut p.seen);
         }
     }
 

@@ -103,6 +103,8 @@ pub struct Evaluator<'a> {
     silenced: Cache,
     exec_ids: [(usize, usize); 3],
     execs: HashMap<ExecKey, Vec<ExecVerdict>, FxBuild>,
+    /// Reused buffer of the argv being looked up.
+    argv_scratch: Vec<u8>,
     /// Open verdicts by path string, carried from row group to row group
     /// on this thread (see `CARRY`).
     carry: PathCarry,
@@ -144,8 +146,9 @@ impl Drop for Evaluator<'_> {
     }
 }
 
-/// An argv and the verdict of an exec with it.
-type ExecVerdict = (Option<Vec<String>>, u16);
+/// An argv (as [`crate::columns::StrList::encode_at`] writes it) and the
+/// verdict of an exec with it.
+type ExecVerdict = (Box<[u8]>, u16);
 
 /// (slot, path key, exe key, comm key, argv hash).
 type ExecKey = (usize, usize, usize, usize, u64);
@@ -188,6 +191,7 @@ impl<'a> Evaluator<'a> {
             silenced: Cache::default(),
             exec_ids: [(0, 0); 3],
             execs: HashMap::default(),
+            argv_scratch: Vec::new(),
             carry,
             carry_slot: (scan, index),
         }
@@ -610,25 +614,34 @@ impl<'a> Evaluator<'a> {
             self.exec_ids = ids;
             self.execs.clear();
         }
+        let mut argv_bytes = std::mem::take(&mut self.argv_scratch);
+        rows.argv.encode_at(i, &mut argv_bytes);
+        let argv_hash = {
+            use std::hash::Hasher;
+            let mut h = crate::fxhash::FxHasher::default();
+            h.write(&argv_bytes);
+            h.finish()
+        };
         let key = (
             slot,
             rows.path.key_or_null(i),
             rows.exe.key_or_null(i),
             rows.comm.key_or_null(i),
-            rows.argv.hash_at(i),
+            argv_hash,
         );
         let bucket = self.execs.entry(key).or_default();
-        if let Some((_, v)) = bucket
-            .iter()
-            .find(|(argv, _)| rows.argv.eq_at(i, argv.as_deref()))
-        {
-            return *v;
-        }
-        let argv = rows.argv.get(i);
-        let path = rows.path.get(i).or_else(|| rows.exe.get(i));
-        let c = &self.candidate.containers[slot];
-        let v = eval::exec(c, path, argv.as_deref(), rows.comm.get(i)).0;
-        bucket.push((argv, v));
+        let v = match bucket.iter().find(|(a, _)| **a == *argv_bytes) {
+            Some(&(_, v)) => v,
+            None => {
+                let argv = rows.argv.get(i);
+                let path = rows.path.get(i).or_else(|| rows.exe.get(i));
+                let c = &self.candidate.containers[slot];
+                let v = eval::exec(c, path, argv.as_deref(), rows.comm.get(i)).0;
+                bucket.push((argv_bytes.as_slice().into(), v));
+                v
+            }
+        };
+        self.argv_scratch = argv_bytes;
         v
     }
 }
