@@ -259,14 +259,25 @@ impl<'a> Evaluator<'a> {
         let n = self.candidate.containers.len();
         self.syscall.prepare(&rows.syscall, n);
         if self.path.prepare(&rows.path, n) && self.opts.semantics != Semantics::GoRules {
-            // Paths no rule looks at (most of them) get their verdict, none,
-            // in every slot at once, in one pass over the dictionary: their
-            // rows never wait for an evaluation. The Go rules' opens depend
-            // on flags too and do not use the table.
+            // In one pass over the dictionary, before any row asks: paths no
+            // rule looks at (most of them) get their verdict, none, in every
+            // slot, and watched paths the verdicts this thread carries from
+            // earlier row groups. Probing the carry here, key after key,
+            // lets the processor overlap the probes' cache misses. The Go
+            // rules' opens depend on flags too and do not use the table.
+            let semantics = self.opts.semantics;
+            let width = self.path.width;
             for k in 0..rows.path.values_len() {
-                if eval::open_is_quiet(rows.path.value(k), self.opts.semantics) {
+                let path = rows.path.value(k);
+                if eval::open_is_quiet(path, semantics) {
                     for slot in 0..n {
-                        self.path.table[slot * self.path.width + k] = 0;
+                        self.path.table[slot * width + k] = 0;
+                    }
+                } else if eval::r0002_watches(path, semantics)
+                    && let Some(carried) = self.carry.get(path)
+                {
+                    for &(slot, v) in carried {
+                        self.path.table[slot as usize * width + k] = v;
                     }
                 }
             }
