@@ -114,6 +114,10 @@ pub struct Evaluator<'a> {
 /// Verdicts of watched paths by path, then container slot.
 type PathCarry = HashMap<Box<str>, Vec<(u32, u16)>, FxBuild>;
 
+/// The most syscall verdicts computed ahead, when a row group's
+/// dictionary arrives, rather than as rows ask for them.
+const PREFILL_MAX: usize = 1 << 14;
+
 /// Paths carried before the carry starts over: bounds its memory.
 const CARRY_MAX: usize = 1 << 18;
 
@@ -257,7 +261,19 @@ impl<'a> Evaluator<'a> {
 
     fn prepare_caches(&mut self, rows: &Rows) {
         let n = self.candidate.containers.len();
-        self.syscall.prepare(&rows.syscall, n);
+        if self.syscall.prepare(&rows.syscall, n)
+            && n * rows.syscall.values_len() <= PREFILL_MAX
+        {
+            // Few slots times few syscall names: every verdict at once, in
+            // a loop whose set lookups overlap.
+            let width = self.syscall.width;
+            for (slot, c) in self.candidate.containers.iter().enumerate() {
+                for k in 0..rows.syscall.values_len() {
+                    self.syscall.table[slot * width + k] =
+                        eval::syscall(c, rows.syscall.value(k), None).0;
+                }
+            }
+        }
         if self.path.prepare(&rows.path, n) && self.opts.semantics != Semantics::GoRules {
             // In one pass over the dictionary, before any row asks: paths no
             // rule looks at (most of them) get their verdict, none, in every
@@ -495,7 +511,6 @@ impl<'a> Evaluator<'a> {
     /// Evaluates a value not seen yet (and every exec, and the Go rules'
     /// opens, whose verdict depends on more than one column) and fills the
     /// cache.
-    #[cold]
     #[inline(never)]
     fn slow(&mut self, rows: &Rows, i: usize, slot: usize, kind: Kind) -> u16 {
         let c = &self.candidate.containers[slot];
