@@ -8,7 +8,7 @@
 //! are first collected per batch as dictionary keys (cheap integers) and
 //! turned into strings once per distinct key.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use bob_trace::Kind;
 
@@ -115,55 +115,59 @@ impl DedupKey {
     }
 }
 
-/// The distinct keys of one batch not seen before in its row group, each
-/// with a row that has it.
+/// The de-duplication keys of the batches of one row group. The batches of
+/// a row group share its dictionaries, so a key is compared as dictionary
+/// keys and turned into strings once, in the batch that first has it; when
+/// a batch has other dictionaries (a new row group, or a column chunk that
+/// left dictionary encoding) the keys are forgotten.
 #[derive(Default)]
-pub struct BatchKeys(HashMap<DedupKey, usize, FxBuild>);
-
-impl BatchKeys {
-    /// Records that row `i` has `key`, unless an earlier batch had it.
-    pub fn insert(&mut self, seen: &Seen, key: DedupKey, i: usize) {
-        if !seen.keys.contains(&key) {
-            self.0.entry(key).or_insert(i);
-        }
-    }
-}
-
-/// The keys earlier batches of a row group gave [`Distinct`]. The batches
-/// of a row group share its dictionaries, so a key already turned into
-/// strings need not be again; when a batch has other dictionaries (a new
-/// row group, or a column chunk that left dictionary encoding) the keys
-/// are forgotten.
-#[derive(Default)]
-pub struct Seen {
+pub struct RowGroupKeys {
     ids: Vec<(usize, usize)>,
     keys: HashSet<DedupKey, FxBuild>,
+    /// The rule and a row of each key first seen in the current batch.
+    fresh: Vec<(Rule, usize)>,
 }
 
-impl Seen {
+impl RowGroupKeys {
     /// Readies for a batch of `rows`.
     pub fn start(&mut self, rows: &Rows) {
-        let ids: Vec<(usize, usize)> = [
-            &rows.kind,
-            &rows.comm,
-            &rows.path,
-            &rows.syscall,
-            &rows.capability,
-            &rows.domain,
-            &rows.remote_addr,
-            &rows.protocol,
-            &rows.container_id,
-            &rows.run,
-            &rows.container,
-        ]
-        .iter()
-        .map(|d| d.values_id())
-        .collect();
-        if ids != self.ids {
-            self.ids = ids;
+        self.fresh.clear();
+        let same = self.ids.len() == DICTS
+            && dicts(rows)
+                .iter()
+                .zip(&self.ids)
+                .all(|(d, id)| d.values_id() == *id);
+        if !same {
+            self.ids = dicts(rows).iter().map(|d| d.values_id()).collect();
             self.keys.clear();
         }
     }
+
+    /// Records that `rule` fired on row `i`.
+    pub fn insert(&mut self, rule: Rule, rows: &Rows, i: usize) {
+        if self.keys.insert(DedupKey::of(rule, rows, i)) {
+            self.fresh.push((rule, i));
+        }
+    }
+}
+
+/// The dictionaries [`DedupKey`] takes keys of.
+const DICTS: usize = 11;
+
+fn dicts(rows: &Rows) -> [&crate::columns::Dict; DICTS] {
+    [
+        &rows.kind,
+        &rows.comm,
+        &rows.path,
+        &rows.syscall,
+        &rows.capability,
+        &rows.domain,
+        &rows.remote_addr,
+        &rows.protocol,
+        &rows.container_id,
+        &rows.run,
+        &rows.container,
+    ]
 }
 
 /// Distinct alerts as (rule, container, unique id) strings.
@@ -171,16 +175,14 @@ impl Seen {
 pub struct Distinct(HashSet<(u8, String, String), FxBuild>);
 
 impl Distinct {
-    /// Adds the keys of one batch, and remembers them in `seen`.
-    pub fn absorb(&mut self, keys: BatchKeys, rows: &Rows, seen: &mut Seen) {
-        for (key, i) in keys.0 {
-            let rule = Rule::ALL[key.rule as usize];
+    /// Adds the keys first seen in the batch `rows`.
+    pub fn absorb(&mut self, keys: &mut RowGroupKeys, rows: &Rows) {
+        for (rule, i) in keys.fresh.drain(..) {
             self.0.insert((
-                key.rule,
+                rule as u8,
                 container_ref(rows, i),
                 unique_source(rule, rows, i),
             ));
-            seen.keys.insert(key);
         }
     }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::candidate::Candidate;
 use crate::columns::Rows;
-use crate::dedup::{self, DedupKey};
+use crate::dedup;
 use crate::error::ReplayError;
 use crate::rules::{Rule, Semantics};
 use crate::scan::{Position, Sink};
@@ -162,7 +162,7 @@ pub struct PartScore {
     by_scenario: HashMap<String, ScenarioScore>,
     missing: HashMap<String, u64>,
     distinct: dedup::Distinct,
-    seen: dedup::Seen,
+    keys: dedup::RowGroupKeys,
 }
 
 /// Folds verdicts into one [`Scoreboard`] per candidate.
@@ -284,8 +284,7 @@ impl Sink for ScoreSink {
         for (p, v) in parts.iter_mut().zip(verdicts) {
             hist.iter_mut().for_each(|h| *h = 0);
             let mut missing: Vec<u64> = Vec::new();
-            let mut distinct = dedup::BatchKeys::default();
-            p.seen.start(rows);
+            p.keys.start(rows);
             p.events += rows.len as u64;
             // Keys read once per row without null checks where no row is
             // null: the common case, and this loop runs for every event.
@@ -320,7 +319,7 @@ impl Sink for ScoreSink {
                     for r in Rule::ALL {
                         if rules & crate::RuleSet::of(r).0 != 0 {
                             p.by_rule[r as usize] += 1;
-                            distinct.insert(&p.seen, DedupKey::of(r, rows, i), i);
+                            p.keys.insert(r, rows, i);
                         }
                     }
                 }
@@ -335,7 +334,7 @@ impl Sink for ScoreSink {
                 p.no_profile += n;
                 *p.missing.entry(name.to_owned()).or_default() += n;
             }
-            p.distinct.absorb(distinct, rows, &mut p.seen);
+            p.distinct.absorb(&mut p.keys, rows);
         }
     }
 

@@ -261,9 +261,7 @@ impl<'a> Evaluator<'a> {
 
     fn prepare_caches(&mut self, rows: &Rows) {
         let n = self.candidate.containers.len();
-        if self.syscall.prepare(&rows.syscall, n)
-            && n * rows.syscall.values_len() <= PREFILL_MAX
-        {
+        if self.syscall.prepare(&rows.syscall, n) && n * rows.syscall.values_len() <= PREFILL_MAX {
             // Few slots times few syscall names: every verdict at once, in
             // a loop whose set lookups overlap.
             let width = self.syscall.width;
