@@ -249,6 +249,42 @@ impl StrList {
             out.extend_from_slice(bytes);
         }
     }
+
+    /// Whether row `i`'s list is the one `encoded` holds (as
+    /// [`StrList::encode_at`] writes it), compared in place.
+    pub fn eq_encoded(&self, i: usize, encoded: &[u8]) -> bool {
+        let list = self.0.as_ref().filter(|l| l.is_valid(i));
+        let Some((list, values)) =
+            list.and_then(|l| Some((l, l.values().as_any().downcast_ref::<StringArray>()?)))
+        else {
+            return encoded == [0];
+        };
+        let (start, end) = (
+            list.value_offsets()[i] as usize,
+            list.value_offsets()[i + 1] as usize,
+        );
+        let n = end - start;
+        if encoded.first() != Some(&1) || encoded.len() < 1 + 4 * n {
+            return false;
+        }
+        let offsets = values.value_offsets();
+        for j in 0..n {
+            let len = if values.is_valid(start + j) {
+                (offsets[start + j + 1] - offsets[start + j]) as u32
+            } else {
+                u32::MAX
+            };
+            if encoded[1 + 4 * j..5 + 4 * j] != len.to_le_bytes() {
+                return false;
+            }
+        }
+        let bytes = if n > 0 {
+            &values.value_data()[offsets[start] as usize..offsets[end] as usize]
+        } else {
+            &[]
+        };
+        &encoded[1 + 4 * n..] == bytes
+    }
 }
 
 /// One decoded batch of the columns replay reads.
@@ -430,3 +466,54 @@ impl OpenFile {
 
 /// Shared handle of the files of a dataset.
 pub type Files = Arc<Vec<OpenFile>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::ListBuilder;
+    use arrow::array::StringBuilder;
+
+    #[test]
+    fn encoded_lists_are_equal_exactly_when_the_lists_are() {
+        let lists: Vec<Option<Vec<Option<&str>>>> = vec![
+            None,
+            Some(vec![]),
+            Some(vec![Some("")]),
+            Some(vec![Some("sh"), Some("-c"), Some("id")]),
+            Some(vec![Some("sh"), Some("-cid")]),
+            Some(vec![Some("sh-c"), Some("id")]),
+            Some(vec![Some("sh"), None, Some("id")]),
+            Some(vec![Some("sh"), Some(""), Some("id")]),
+            Some(vec![Some("sh"), Some("-c"), Some("id")]),
+        ];
+        let mut b = ListBuilder::new(StringBuilder::new());
+        for l in &lists {
+            match l {
+                None => b.append_null(),
+                Some(items) => {
+                    for it in items {
+                        b.values().append_option(*it);
+                    }
+                    b.append(true);
+                }
+            }
+        }
+        let col = StrList(Some(b.finish()));
+        let enc: Vec<Vec<u8>> = (0..lists.len())
+            .map(|i| {
+                let mut v = Vec::new();
+                col.encode_at(i, &mut v);
+                v
+            })
+            .collect();
+        for i in 0..lists.len() {
+            for j in 0..lists.len() {
+                let same = lists[i] == lists[j];
+                assert_eq!(enc[i] == enc[j], same, "{i} {j}");
+                assert_eq!(col.eq_encoded(i, &enc[j]), same, "{i} {j}");
+            }
+        }
+        // An absent column reads as null lists.
+        assert!(StrList(None).eq_encoded(0, &enc[0]));
+    }
+}

@@ -34,7 +34,10 @@ const FAST: usize = 5;
 const CHUNK: usize = 1024;
 const NETWORK: usize = 4;
 const SLOW: usize = 5;
-const NONE: usize = 6;
+/// Execs: the first pass answers those whose program last ran with the
+/// same argv in the same slot; the others wait for `exec`.
+const EXEC: usize = 6;
+const NONE: usize = 7;
 const NO_SLOT: i32 = -1;
 const OTHER: i32 = -2;
 
@@ -105,6 +108,10 @@ pub struct Evaluator<'a> {
     execs: HashMap<ExecKey, Vec<ExecVerdict>, FxBuild>,
     /// Reused buffer of the argv being looked up.
     argv_scratch: Vec<u8>,
+    /// The last exec of each path key (an index into `exec_last`, or
+    /// `u32::MAX`), for the first pass.
+    exec_last_at: Vec<u32>,
+    exec_last: Vec<ExecLast>,
     /// Open verdicts by path string, carried from row group to row group
     /// on this thread (see `CARRY`).
     carry: PathCarry,
@@ -157,6 +164,15 @@ type ExecVerdict = (Box<[u8]>, u16);
 /// (slot, path key, exe key, comm key, argv hash).
 type ExecKey = (usize, usize, usize, usize, u64);
 
+/// The last exec seen of one program path, and its verdict.
+struct ExecLast {
+    slot: u32,
+    exe: u32,
+    comm: u32,
+    argv: Box<[u8]>,
+    verdict: u16,
+}
+
 impl<'a> Evaluator<'a> {
     /// An evaluator of `candidate` (number `index` of scan `scan`, see
     /// [`new_scan`]) with empty caches but the open verdicts this thread
@@ -196,6 +212,8 @@ impl<'a> Evaluator<'a> {
             exec_ids: [(0, 0); 3],
             execs: HashMap::default(),
             argv_scratch: Vec::new(),
+            exec_last_at: Vec::new(),
+            exec_last: Vec::new(),
             carry,
             carry_slot: (scan, index),
         }
@@ -212,7 +230,8 @@ impl<'a> Evaluator<'a> {
                     Some(Kind::Capability) => 2,
                     Some(Kind::Dns) => 3,
                     Some(Kind::Network) => NETWORK as u8,
-                    Some(Kind::Open | Kind::Exec) => SLOW as u8,
+                    Some(Kind::Exec) => EXEC as u8,
+                    Some(Kind::Open) => SLOW as u8,
                     _ => NONE as u8,
                 })
                 .collect();
@@ -300,6 +319,18 @@ impl<'a> Evaluator<'a> {
         self.domain.prepare(&rows.domain, n);
         self.address.prepare(&rows.remote_addr, n);
         self.silenced.prepare(&rows.comm, n);
+        let ids = [
+            rows.path.values_id(),
+            rows.exe.values_id(),
+            rows.comm.values_id(),
+        ];
+        if self.exec_ids != ids {
+            self.exec_ids = ids;
+            self.execs.clear();
+            self.exec_last.clear();
+            self.exec_last_at.clear();
+            self.exec_last_at.resize(rows.path.values_len(), u32::MAX);
+        }
     }
 
     /// The slot of row `i`, or the verdict code of a row without one.
@@ -429,8 +460,17 @@ impl<'a> Evaluator<'a> {
             };
             let code = codes[j] as usize;
             if code >= FAST {
+                if code == EXEC
+                    && let Some(v) = self.last_exec(rows, i, slot)
+                {
+                    if v & RULES != 0 {
+                        alerting.push(i as u32);
+                    }
+                    out.push(v);
+                    continue;
+                }
                 out.push(if code == NONE { 0 } else { UNSET });
-                if code == SLOW {
+                if code != NONE {
                     pending.push((i as u32, slot as u32));
                 }
                 continue;
@@ -629,15 +669,6 @@ impl<'a> Evaluator<'a> {
     /// An exec's verdict, cached by (slot, path, exe, comm, argv) so that
     /// argv is only copied out of the batch once per distinct exec.
     fn exec(&mut self, rows: &Rows, i: usize, slot: usize) -> u16 {
-        let ids = [
-            rows.path.values_id(),
-            rows.exe.values_id(),
-            rows.comm.values_id(),
-        ];
-        if self.exec_ids != ids {
-            self.exec_ids = ids;
-            self.execs.clear();
-        }
         let mut argv_bytes = std::mem::take(&mut self.argv_scratch);
         rows.argv.encode_at(i, &mut argv_bytes);
         let argv_hash = {
@@ -665,7 +696,36 @@ impl<'a> Evaluator<'a> {
                 v
             }
         };
+        if let Some(p) = rows.path.key(i) {
+            let last = ExecLast {
+                slot: slot as u32,
+                exe: rows.exe.key_or_null(i) as u32,
+                comm: rows.comm.key_or_null(i) as u32,
+                argv: argv_bytes.as_slice().into(),
+                verdict: v,
+            };
+            match self.exec_last_at[p] {
+                u32::MAX => {
+                    self.exec_last_at[p] = self.exec_last.len() as u32;
+                    self.exec_last.push(last);
+                }
+                at => self.exec_last[at as usize] = last,
+            }
+        }
         self.argv_scratch = argv_bytes;
         v
+    }
+
+    /// The verdict of exec row `i` if its program path last ran in the same
+    /// slot, by the same exe and comm, with the same argv.
+    #[inline]
+    fn last_exec(&self, rows: &Rows, i: usize, slot: usize) -> Option<u16> {
+        let at = *self.exec_last_at.get(rows.path.key(i)?)?;
+        let last = self.exec_last.get(at as usize)?;
+        (last.slot == slot as u32
+            && last.exe == rows.exe.key_or_null(i) as u32
+            && last.comm == rows.comm.key_or_null(i) as u32
+            && rows.argv.eq_encoded(i, &last.argv))
+        .then_some(last.verdict)
     }
 }
