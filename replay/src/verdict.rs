@@ -359,14 +359,15 @@ impl<'a> Evaluator<'a> {
     pub fn evaluate(&mut self, rows: &Rows, out: &mut Vec<u16>) {
         self.prepare(rows);
         let start = out.len();
-        out.reserve(rows.len);
+        out.resize(start + rows.len, 0);
         let mut pending = std::mem::take(&mut self.pending);
         let mut alerting = std::mem::take(&mut self.alerting);
         pending.clear();
         alerting.clear();
         for lo in (0..rows.len).step_by(CHUNK) {
             let hi = (lo + CHUNK).min(rows.len);
-            self.lookup(rows, lo..hi, out, &mut pending, &mut alerting);
+            let chunk = &mut out[start + lo..start + hi];
+            self.lookup(rows, lo..hi, chunk, &mut pending, &mut alerting);
             self.resolve(rows, start, out, &pending, &mut alerting);
             pending.clear();
         }
@@ -390,11 +391,12 @@ impl<'a> Evaluator<'a> {
         &self,
         rows: &Rows,
         range: std::ops::Range<usize>,
-        out: &mut Vec<u16>,
+        out: &mut [u16],
         pending: &mut Vec<(u32, u32)>,
         alerting: &mut Vec<u32>,
     ) {
         let (lo, n) = (range.start, range.len());
+        let out = &mut out[..n];
         // The slot (or verdict code) and evaluation code of every row
         // first, in loops without branches when no key is null.
         let mut slots = [0i32; CHUNK];
@@ -449,11 +451,11 @@ impl<'a> Evaluator<'a> {
             let i = lo + j;
             let slot = match slots[j] {
                 OTHER => {
-                    out.push(OTHER_WORKLOAD);
+                    out[j] = OTHER_WORKLOAD;
                     continue;
                 }
                 NO_SLOT => {
-                    out.push(NO_PROFILE);
+                    out[j] = NO_PROFILE;
                     continue;
                 }
                 slot => slot as usize,
@@ -466,10 +468,10 @@ impl<'a> Evaluator<'a> {
                     if v & RULES != 0 {
                         alerting.push(i as u32);
                     }
-                    out.push(v);
+                    out[j] = v;
                     continue;
                 }
-                out.push(if code == NONE { 0 } else { UNSET });
+                out[j] = if code == NONE { 0 } else { UNSET };
                 if code != NONE {
                     pending.push((i as u32, slot as u32));
                 }
@@ -485,7 +487,7 @@ impl<'a> Evaluator<'a> {
             } else if cell & RULES != 0 {
                 alerting.push(i as u32);
             }
-            out.push(cell);
+            out[j] = cell;
         }
     }
 
