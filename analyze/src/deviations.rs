@@ -13,10 +13,14 @@
 //! Groups are keyed by namespace, workload kind, workload name and
 //! container, as supersets are.
 //!
-//! Known shortcoming: the `--against` check compares the generalized item
-//! (`/proc/⋯/stat`) with the profile's patterns, so a profile that lists
-//! only `/proc/1/stat` is reported as not covering it, and an endpoint on
-//! port `:0` (any port) is compared as a literal string.
+//! The `--against` check looks at what was observed, not at its
+//! generalization: a generalized open (`/proc/⋯/stat`) is reported as not
+//! covered in an environment when one of the paths that environment
+//! opened under it (`/proc/1/stat`) matches no open of the profile.
+//!
+//! Known shortcoming: HTTP endpoints are compared with the profile's as
+//! literal strings, so a profile endpoint on port `:0` (any port) covers
+//! only an observed `:0`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,6 +52,10 @@ pub struct Group {
     pub environments: Vec<String>,
     /// Every item and the environments that show it.
     pub items: BTreeMap<Item, BTreeSet<String>>,
+    /// The observed paths of each generalized open, per environment: what
+    /// `--against` compares with a profile.
+    #[serde(skip)]
+    pub observed: BTreeMap<(Item, String), BTreeSet<String>>,
 }
 
 /// What one environment adds and lacks.
@@ -95,7 +103,7 @@ impl Group {
                 let uncovered = against.map(|_| {
                     self.items
                         .iter()
-                        .filter(|(i, e)| has(e) && !covered(container, i))
+                        .filter(|(i, e)| has(e) && !self.covered_in(container, i, env))
                         .map(|(i, _)| i.clone())
                         .collect()
                 });
@@ -107,6 +115,22 @@ impl Group {
                 }
             })
             .collect()
+    }
+
+    /// Whether every value `env` observed under `item` is covered by `c`.
+    fn covered_in(&self, c: Option<&bob_profile::Container>, item: &Item, env: &str) -> bool {
+        match self.observed.get(&(item.clone(), env.to_owned())) {
+            Some(values) => values.iter().all(|v| {
+                covered(
+                    c,
+                    &Item {
+                        kind: item.kind.clone(),
+                        item: v.clone(),
+                    },
+                )
+            }),
+            None => covered(c, item),
+        }
     }
 
     /// Item counts per kind: `(kind, in superset, in core)`.
@@ -166,8 +190,10 @@ pub fn compute(session: &Session, generalize: bool) -> Result<Vec<Group>, Analyz
                 continue;
             };
             let env = r.s("env", i).unwrap_or_default();
+            let mut observed = None;
             if generalize && kind == "open" {
-                item = rewrite_path(&item).0;
+                let general = rewrite_path(&item).0;
+                observed = Some(std::mem::replace(&mut item, general));
             }
             let g = groups
                 .entry((
@@ -183,11 +209,19 @@ pub fn compute(session: &Session, generalize: bool) -> Result<Vec<Group>, Analyz
                     container,
                     environments: Vec::new(),
                     items: BTreeMap::new(),
+                    observed: BTreeMap::new(),
                 });
             if !g.environments.contains(&env) {
                 g.environments.push(env.clone());
             }
-            g.items.entry(Item { kind, item }).or_default().insert(env);
+            let item = Item { kind, item };
+            if let Some(value) = observed {
+                g.observed
+                    .entry((item.clone(), env.clone()))
+                    .or_default()
+                    .insert(value);
+            }
+            g.items.entry(item).or_default().insert(env);
         }
     }
     let mut out: Vec<Group> = groups.into_values().collect();
