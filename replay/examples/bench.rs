@@ -2,10 +2,12 @@
 //!
 //! `bench gen DIR ROWS` writes `DIR/dataset` (16 environments, seed 1) and
 //! one profile per workload to `DIR/profiles`. `bench run DIR` loads every
-//! profile as one candidate, then, alternately and twice each, only decodes
-//! the columns replay reads (the scan limit) and replays; it prints the
-//! best time of each and their ratio. Run it under `/usr/bin/time -v` for
-//! peak memory; `replay/bench/replay.sh` does all of that.
+//! profile as one candidate, then, alternately and five times each, only
+//! decodes the columns replay reads (the scan limit), computes verdicts
+//! alone, and replays; it prints the best time of each and the ratio. When
+//! the dataset spans an hour or more, it measures twice: with the times
+//! de-duplication reads, and without them. Run it under `/usr/bin/time -v`
+//! for peak memory; `replay/bench/replay.sh` does all of that.
 
 use std::path::Path;
 use std::time::Duration;
@@ -90,17 +92,45 @@ fn load(dir: &Path) -> Result<Loaded, Box<dyn std::error::Error>> {
 
 fn run(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let (files, candidates) = load(dir)?;
-    let opts = ReplayOptions::default();
+    let with_window = ReplayOptions::default();
+    let without = ReplayOptions {
+        no_dedup_window: true,
+        ..Default::default()
+    };
+    if bob_replay::scan::needs_times(&files) {
+        println!("the dataset spans an hour or more: de-duplication reads the rows' times");
+        measure(
+            &files,
+            &candidates,
+            &with_window,
+            "with the one-hour window",
+        )?;
+        measure(&files, &candidates, &without, "without reading times")?;
+    } else {
+        measure(&files, &candidates, &with_window, "")?;
+    }
+    Ok(())
+}
+
+fn measure(
+    files: &[bob_replay::columns::OpenFile],
+    candidates: &[Candidate],
+    opts: &ReplayOptions,
+    title: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    if !title.is_empty() {
+        println!("-- {title}");
+    }
     let (mut scan_best, mut replay_best, mut eval_best) =
         (Duration::MAX, Duration::MAX, Duration::MAX);
     let mut rows = 0;
     let mut board = None;
     for _ in 0..5 {
-        let s = decode_only(&files, &opts)?;
+        let s = decode_only(files, opts)?;
         scan_best = scan_best.min(s.elapsed);
-        let e = scan(&files, &candidates, &opts, &mut Verdicts)?;
+        let e = scan(files, candidates, opts, &mut Verdicts)?;
         eval_best = eval_best.min(e.elapsed);
-        let (boards, r) = replay(&files, &candidates, &opts)?;
+        let (boards, r) = replay(files, candidates, opts)?;
         replay_best = replay_best.min(r.elapsed);
         rows = r.rows;
         board = boards.into_iter().next();

@@ -67,6 +67,11 @@ pub const BASE_COLUMNS: [&str; 25] = [
     col::RUNTIME,
 ];
 
+/// The columns de-duplication reads when a dataset spans an hour or more
+/// (see [`OpenFile::time_span`]): over a shorter span every repeat of an
+/// alert falls in the hour after its first report.
+pub const TIME_COLUMNS: [&str; 2] = [col::FIRST_SEEN, col::LAST_SEEN];
+
 /// The columns only alert lines (and the Go rules' flags) need.
 pub const ALERT_COLUMNS: [&str; 11] = [
     col::FLAGS,
@@ -320,6 +325,7 @@ pub struct Rows {
     pub image: Dict,
     pub image_digest: Dict,
     pub first_seen: Option<TimestampNanosecondArray>,
+    pub last_seen: Option<TimestampNanosecondArray>,
 }
 
 fn typed<T: Clone + 'static>(batch: &RecordBatch, name: &str) -> Option<T> {
@@ -381,12 +387,21 @@ impl Rows {
             image: d(col::IMAGE)?,
             image_digest: d(col::IMAGE_DIGEST)?,
             first_seen: typed(batch, col::FIRST_SEEN),
+            last_seen: typed(batch, col::LAST_SEEN),
         })
     }
 
     /// The remote port of row `i`.
     pub fn remote_port_at(&self, i: usize) -> Option<u16> {
         self.remote_port
+            .as_ref()
+            .filter(|c| c.is_valid(i))
+            .map(|c| c.value(i))
+    }
+
+    /// The last-seen time of row `i`, nanoseconds since the epoch.
+    pub fn last_seen_at(&self, i: usize) -> Option<i64> {
+        self.last_seen
             .as_ref()
             .filter(|c| c.is_valid(i))
             .map(|c| c.value(i))
@@ -427,6 +442,53 @@ impl OpenFile {
         })
     }
 
+    /// The earliest `first_seen` and the latest `last_seen` of the file,
+    /// from its row groups' statistics.
+    pub fn time_span(&self) -> TimeSpan {
+        match self.statistics_span() {
+            Ok(Some((lo, hi))) => TimeSpan::Known(lo, hi),
+            Ok(None) => TimeSpan::NoTimes,
+            Err(()) => TimeSpan::Unknown,
+        }
+    }
+
+    fn statistics_span(&self) -> Result<Option<(i64, i64)>, ()> {
+        use parquet::file::statistics::Statistics;
+        let meta = self.meta.metadata();
+        let index = |name: &str| {
+            meta.file_metadata()
+                .schema_descr()
+                .columns()
+                .iter()
+                .position(|c| c.path().string() == name)
+        };
+        let (first, last) = (index(col::FIRST_SEEN), index(col::LAST_SEEN));
+        if first.is_none() && last.is_none() {
+            return Ok(None);
+        }
+        let mut span: Option<(i64, i64)> = None;
+        for rg in meta.row_groups() {
+            for (column, is_first) in [(first, true), (last, false)] {
+                let Some(c) = column else { continue };
+                let chunk = rg.column(c);
+                let stats = chunk.statistics().ok_or(())?;
+                let Statistics::Int64(v) = stats else {
+                    return Err(());
+                };
+                if v.null_count_opt() == Some(rg.num_rows() as u64) {
+                    continue;
+                }
+                let value = if is_first { v.min_opt() } else { v.max_opt() };
+                let Some(&t) = value else { return Err(()) };
+                span = Some(match span {
+                    None => (t, t),
+                    Some((lo, hi)) => (lo.min(t), hi.max(t)),
+                });
+            }
+        }
+        Ok(span)
+    }
+
     /// The number of row groups.
     pub fn row_groups(&self) -> usize {
         self.meta.metadata().num_row_groups()
@@ -462,6 +524,17 @@ impl OpenFile {
         }
         Ok(())
     }
+}
+
+/// What a file's statistics say of its rows' times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeSpan {
+    /// No row has a time.
+    NoTimes,
+    /// From the earliest to the latest, nanoseconds since the epoch.
+    Known(i64, i64),
+    /// Times without statistics.
+    Unknown,
 }
 
 /// Shared handle of the files of a dataset.

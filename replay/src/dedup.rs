@@ -2,13 +2,18 @@
 //! id) where the unique id is the rule's `uniqueId` CEL expression.
 //!
 //! node-agent prints the md5 of that expression's value as `uniqueID` and
-//! drops repeats of the same triple for an hour. Replay has no clock
-//! window: every repeat within a container counts once. The container is
-//! its id when the trace has one, else the run and container name. Keys
-//! are first collected per batch as dictionary keys (cheap integers) and
-//! turned into strings once per distinct key.
+//! drops repeats of the same triple for an hour after it reported one.
+//! Replay counts the same way from the rows' times: a triple is reported
+//! at its earliest time, and again at the first time an hour or more after
+//! the last report. An aggregated row (`count` above one) is taken as seen
+//! at its first and at its last time; what happened in between is not
+//! known, so for a triple repeating over hours the count is a lower bound.
+//! Rows without a time join the first report. The container is its id
+//! when the trace has one, else the run and container name. Keys are
+//! first collected as dictionary keys (cheap integers) and turned into
+//! strings once per row group.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use bob_trace::Kind;
 
@@ -115,22 +120,31 @@ impl DedupKey {
     }
 }
 
-/// The de-duplication keys of the batches of one row group. The batches of
-/// a row group share its dictionaries, so a key is compared as dictionary
-/// keys and turned into strings once, in the batch that first has it; when
-/// a batch has other dictionaries (a new row group, or a column chunk that
-/// left dictionary encoding) the keys are forgotten.
+/// The de-duplication keys of the batches of one row group, with the
+/// times each was seen. The batches of a row group share its
+/// dictionaries, so a key is compared as dictionary keys and turned into
+/// strings once, in the batch that first has it; when a batch has other
+/// dictionaries (a new row group, or a column chunk that left dictionary
+/// encoding) the keys are handed to [`Distinct`] and forgotten.
 #[derive(Default)]
 pub struct RowGroupKeys {
     ids: Vec<(usize, usize)>,
-    keys: HashSet<DedupKey, FxBuild>,
-    /// The rule and a row of each key first seen in the current batch.
-    fresh: Vec<(Rule, usize)>,
+    /// Each key's index in `seen`.
+    keys: HashMap<DedupKey, u32, FxBuild>,
+    /// Per key: its strings once known, and its times.
+    seen: Vec<(Option<Triple>, Vec<i64>)>,
+    /// The rule, a row and the index of each key first seen in the
+    /// current batch.
+    fresh: Vec<(Rule, usize, u32)>,
 }
 
+/// (rule, container, unique id), as strings.
+type Triple = (u8, String, String);
+
 impl RowGroupKeys {
-    /// Readies for a batch of `rows`.
-    pub fn start(&mut self, rows: &Rows) {
+    /// Readies for a batch of `rows`; keys of other dictionaries go to
+    /// `into`.
+    pub fn start(&mut self, rows: &Rows, into: &mut Distinct) {
         self.fresh.clear();
         let same = self.ids.len() == DICTS
             && dicts(rows)
@@ -138,16 +152,37 @@ impl RowGroupKeys {
                 .zip(&self.ids)
                 .all(|(d, id)| d.values_id() == *id);
         if !same {
+            self.flush(into);
             self.ids = dicts(rows).iter().map(|d| d.values_id()).collect();
-            self.keys.clear();
         }
     }
 
     /// Records that `rule` fired on row `i`.
     pub fn insert(&mut self, rule: Rule, rows: &Rows, i: usize) {
-        if self.keys.insert(DedupKey::of(rule, rows, i)) {
-            self.fresh.push((rule, i));
+        let next = self.seen.len() as u32;
+        let at = *self.keys.entry(DedupKey::of(rule, rows, i)).or_insert(next);
+        if at == next {
+            self.seen.push((None, Vec::new()));
+            self.fresh.push((rule, i, at));
         }
+        let times = &mut self.seen[at as usize].1;
+        let first = rows.first_seen_at(i);
+        if let Some(t) = first {
+            times.push(t);
+        }
+        if let Some(t) = rows.last_seen_at(i).filter(|&t| Some(t) != first) {
+            times.push(t);
+        }
+    }
+
+    /// Hands every key and its times to `into` and forgets them.
+    pub fn flush(&mut self, into: &mut Distinct) {
+        for (triple, times) in self.seen.drain(..) {
+            if let Some(triple) = triple {
+                into.0.entry(triple).or_default().extend(times);
+            }
+        }
+        self.keys.clear();
     }
 }
 
@@ -170,15 +205,19 @@ fn dicts(rows: &Rows) -> [&crate::columns::Dict; DICTS] {
     ]
 }
 
-/// Distinct alerts as (rule, container, unique id) strings.
+/// Alerts as (rule, container, unique id) strings, with the times each was
+/// seen.
 #[derive(Default)]
-pub struct Distinct(HashSet<(u8, String, String), FxBuild>);
+pub struct Distinct(HashMap<Triple, Vec<i64>, FxBuild>);
+
+/// How long node-agent drops repeats of a reported alert.
+pub const WINDOW_NS: i64 = 3600 * 1_000_000_000;
 
 impl Distinct {
-    /// Adds the keys first seen in the batch `rows`.
+    /// Gives the keys first seen in the batch `rows` their strings.
     pub fn absorb(&mut self, keys: &mut RowGroupKeys, rows: &Rows) {
-        for (rule, i) in keys.fresh.drain(..) {
-            self.0.insert((
+        for (rule, i, at) in keys.fresh.drain(..) {
+            keys.seen[at as usize].0 = Some((
                 rule as u8,
                 container_ref(rows, i),
                 unique_source(rule, rows, i),
@@ -190,18 +229,60 @@ impl Distinct {
     pub fn merge(&mut self, other: Distinct) {
         if self.0.len() < other.0.len() {
             let mine = std::mem::replace(&mut self.0, other.0);
-            self.0.extend(mine);
-        } else {
-            self.0.extend(other.0);
+            self.merge(Distinct(mine));
+            return;
+        }
+        for (k, t) in other.0 {
+            self.0.entry(k).or_default().extend(t);
         }
     }
 
     /// Distinct alerts per rule.
+    /// Alerts per rule after de-duplication: each triple's reports.
     pub fn by_rule(&self) -> BTreeMap<Rule, u64> {
         let mut out = BTreeMap::new();
-        for (r, _, _) in &self.0 {
-            *out.entry(Rule::ALL[*r as usize]).or_default() += 1;
+        for ((r, _, _), times) in &self.0 {
+            *out.entry(Rule::ALL[*r as usize]).or_default() += reports(times);
         }
         out
+    }
+}
+
+/// How many times node-agent reports an alert seen at `times` (in any
+/// order): the earliest, then the first an hour or more after the last
+/// report. No known time is one report.
+pub fn reports(times: &[i64]) -> u64 {
+    let mut sorted = times.to_vec();
+    sorted.sort_unstable();
+    let Some(&first) = sorted.first() else {
+        return 1;
+    };
+    let (mut n, mut last) = (1, first);
+    for &t in &sorted[1..] {
+        if t.saturating_sub(last) >= WINDOW_NS {
+            n += 1;
+            last = t;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_silences_its_repeats_for_an_hour() {
+        let m = WINDOW_NS / 60;
+        assert_eq!(reports(&[]), 1);
+        assert_eq!(reports(&[5]), 1);
+        assert_eq!(reports(&[0, 30 * m, 59 * m]), 1);
+        assert_eq!(reports(&[61 * m, 0]), 2);
+        assert_eq!(reports(&[0, 60 * m]), 2);
+        // The window runs from the last report, not from the last repeat.
+        assert_eq!(reports(&[0, 59 * m, 61 * m]), 2);
+        assert_eq!(reports(&[0, 61 * m, 120 * m]), 2);
+        assert_eq!(reports(&[0, 61 * m, 121 * m]), 3);
+        assert_eq!(reports(&[i64::MIN, i64::MAX]), 2);
     }
 }

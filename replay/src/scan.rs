@@ -16,7 +16,7 @@ use bob_trace::Dataset;
 use rayon::prelude::*;
 
 use crate::candidate::Candidate;
-use crate::columns::{ALERT_COLUMNS, BASE_COLUMNS, OpenFile, Rows};
+use crate::columns::{ALERT_COLUMNS, BASE_COLUMNS, OpenFile, Rows, TIME_COLUMNS, TimeSpan};
 use crate::error::ReplayError;
 use crate::eval::EvalOptions;
 use crate::score::{ScoreSink, Scoreboard};
@@ -28,15 +28,24 @@ pub struct ReplayOptions {
     pub eval: EvalOptions,
     /// Read the columns alert lines print (pid, image, flags, ...).
     pub alert_columns: bool,
+    /// Never read the rows' times: every repeat of an alert in a container
+    /// counts once, however far apart (see `dedup.rs`). Saves decoding two
+    /// timestamp columns on datasets that span an hour or more.
+    pub no_dedup_window: bool,
 }
 
 impl ReplayOptions {
-    /// The columns a scan with these options decodes.
-    pub fn columns(&self) -> Vec<&'static str> {
+    /// The columns a scan of `files` with these options decodes.
+    pub fn columns(&self, files: &[OpenFile]) -> Vec<&'static str> {
         let mut cols: Vec<&str> = BASE_COLUMNS.to_vec();
         if self.alert_columns || self.eval.semantics == crate::Semantics::GoRules {
             cols.extend(ALERT_COLUMNS);
         }
+        if !self.no_dedup_window && needs_times(files) {
+            cols.extend(TIME_COLUMNS);
+        }
+        cols.sort_unstable();
+        cols.dedup();
         cols
     }
 }
@@ -91,6 +100,22 @@ pub struct ScanStats {
     pub elapsed: Duration,
 }
 
+/// Whether de-duplication needs the rows' times: when the files' times
+/// span an hour or more (or a file's statistics do not say).
+pub fn needs_times(files: &[OpenFile]) -> bool {
+    let mut span: Option<(i64, i64)> = None;
+    for f in files {
+        match f.time_span() {
+            TimeSpan::Unknown => return true,
+            TimeSpan::NoTimes => {}
+            TimeSpan::Known(lo, hi) => {
+                span = Some(span.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+            }
+        }
+    }
+    span.is_some_and(|(lo, hi)| hi.saturating_sub(lo) >= crate::dedup::WINDOW_NS)
+}
+
 /// Opens every file of a dataset (a directory or one `.parquet` file).
 pub fn open_dataset(path: &Path) -> Result<Arc<Vec<OpenFile>>, ReplayError> {
     let dataset = Dataset::open(path)?;
@@ -122,7 +147,7 @@ pub fn scan<S: Sink>(
     sink: &mut S,
 ) -> Result<ScanStats, ReplayError> {
     let start = Instant::now();
-    let columns = opts.columns();
+    let columns = opts.columns(files);
     let work = work_list(files);
     let scan_id = crate::verdict::new_scan();
     let mut stats = ScanStats {
@@ -181,7 +206,7 @@ pub fn scan<S: Sink>(
 /// order, and touches every batch: the speed limit of any scan.
 pub fn decode_only(files: &[OpenFile], opts: &ReplayOptions) -> Result<ScanStats, ReplayError> {
     let start = Instant::now();
-    let columns = opts.columns();
+    let columns = opts.columns(files);
     let work = work_list(files);
     let mut stats = ScanStats {
         files: files.len(),

@@ -284,7 +284,7 @@ impl Sink for ScoreSink {
         for (p, v) in parts.iter_mut().zip(verdicts) {
             hist.iter_mut().for_each(|h| *h = 0);
             let mut missing: Vec<u64> = Vec::new();
-            p.keys.start(rows);
+            p.keys.start(rows, &mut p.distinct);
             p.events += rows.len as u64;
             // Keys read once per row without null checks where no row is
             // null: the common case, and this loop runs for every event.
@@ -339,7 +339,8 @@ impl Sink for ScoreSink {
     }
 
     fn merge(&mut self, parts: Vec<PartScore>) -> Result<(), ReplayError> {
-        for ((_, acc), p) in self.boards.iter_mut().zip(parts) {
+        for ((_, acc), mut p) in self.boards.iter_mut().zip(parts) {
+            p.keys.flush(&mut p.distinct);
             acc.events += p.events;
             acc.evaluated += p.evaluated;
             acc.other_workload += p.other_workload;

@@ -293,3 +293,65 @@ fn one_bob_in_memory_scores_a_dataset() {
         ("base", 10, 4)
     );
 }
+
+/// node-agent drops repeats of an alert for an hour after reporting it:
+/// the distinct count follows the rows' times, and an aggregated row counts
+/// as seen at its first and last time.
+#[test]
+fn repeats_an_hour_after_a_report_are_reported_again() {
+    const MIN: i64 = 60 * 1_000_000_000;
+    let tmp = tempfile::tempdir().unwrap();
+    let env = Arc::new(Environment::default());
+    let mut w = TraceWriter::create(tmp.path(), Source::Capture, "t").unwrap();
+    // ptrace at 0, 30 and 59 minutes: one report; at 61: a second; at 100:
+    // dropped (39 minutes after the second).
+    for t in [59, 0, 100, 30, 61] {
+        let mut e = syscall("ptrace", Class::Benign, "functional", &env);
+        e.first_seen = Some(t * MIN);
+        e.last_seen = Some(t * MIN);
+        w.write(e).unwrap();
+    }
+    // One aggregated row of `bpf` over three hours: its first and its last
+    // time, two reports.
+    let mut e = syscall("bpf", Class::Benign, "functional", &env);
+    e.count = 500;
+    e.first_seen = Some(0);
+    e.last_seen = Some(180 * MIN);
+    w.write(e).unwrap();
+    // No time at all: one report.
+    w.write(syscall("mount", Class::Benign, "functional", &env))
+        .unwrap();
+    w.finish().unwrap();
+    let files = open_dataset(tmp.path()).unwrap();
+    let (boards, _) = replay(
+        &files,
+        &[candidate(BASE, "base")],
+        &ReplayOptions::default(),
+    )
+    .unwrap();
+    let b = &boards[0];
+    assert_eq!(b.alerts_by_rule.get("R0003"), Some(&7));
+    assert_eq!(b.distinct_by_rule.get("R0003"), Some(&(2 + 2 + 1)));
+}
+
+/// Times are decoded only when the dataset spans an hour or more.
+#[test]
+fn times_are_read_only_for_datasets_spanning_an_hour() {
+    const MIN: i64 = 60 * 1_000_000_000;
+    let env = Arc::new(Environment::default());
+    let span = |times: &[Option<i64>]| {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut w = TraceWriter::create(tmp.path(), Source::Capture, "t").unwrap();
+        for &t in times {
+            let mut e = syscall("read", Class::Benign, "functional", &env);
+            e.first_seen = t;
+            e.last_seen = t;
+            w.write(e).unwrap();
+        }
+        w.finish().unwrap();
+        bob_replay::scan::needs_times(&open_dataset(tmp.path()).unwrap())
+    };
+    assert!(!span(&[None, None]));
+    assert!(!span(&[Some(0), Some(59 * MIN), None]));
+    assert!(span(&[Some(0), None, Some(60 * MIN)]));
+}

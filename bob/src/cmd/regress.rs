@@ -51,9 +51,11 @@ pub fn run(args: RegressArgs) -> anyhow::Result<ExitCode> {
     let base = Candidate::load(&args.base).context("cannot read the base profile")?;
     let cand = Candidate::load(&args.candidate).context("cannot read the candidate profile")?;
     let files = open_dataset(&args.traces).context("cannot read the traces")?;
+    // Regressions compare verdicts, not de-duplicated counts: no times.
     let opts = ReplayOptions {
         eval: args.rules.options(),
         alert_columns: false,
+        no_dedup_window: true,
     };
     let mut sink = RegressSink::default();
     let candidates = [base, cand];

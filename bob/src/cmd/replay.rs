@@ -18,7 +18,9 @@ use crate::exit;
 /// rules R0001-R0011 and R0040 and the candidate's rulePolicies, as
 /// Kubescape's node-agent would. The scoreboard gives, per candidate, the
 /// events, the alerts per rule, the distinct alerts after upstream's
-/// de-duplication and, where rows are labelled benign or attack, true and
+/// de-duplication (one report per rule, container and unique id, and
+/// another an hour or more after it, by the rows' times) and, where rows
+/// are labelled benign or attack, true and
 /// false positives, precision, recall and false-positive rate, per
 /// environment and per scenario. Several candidates are ranked: no false
 /// positive on benign rows first, then most attacks detected. A candidate
@@ -174,6 +176,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let opts = ReplayOptions {
         eval: args.rules.options(),
         alert_columns: args.alerts.is_some(),
+        no_dedup_window: false,
     };
     let semantics = opts.eval.semantics;
     let mut scores = ScoreSink::new(&candidates, semantics);
