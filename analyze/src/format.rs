@@ -33,8 +33,8 @@ use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 
 use crate::error::AnalyzeError;
 
-/// `data_type` with every dictionary of strings (also inside lists and
-/// maps) made a `Utf8View`.
+/// `data_type` made a `Utf8View` if it is a dictionary of strings (the
+/// trace's lists and maps hold plain strings and stay as they are).
 fn view_type(data_type: &DataType) -> DataType {
     match data_type {
         DataType::Dictionary(_, value) if value.as_ref() == &DataType::Utf8 => DataType::Utf8View,
@@ -70,8 +70,16 @@ impl TraceFormat {
     /// `inner`'s options. Reads every file's footer once more for its schema.
     pub fn new(dataset: &Dataset, inner: ParquetFormat) -> Result<TraceFormat, AnalyzeError> {
         let mut schemas = HashMap::with_capacity(dataset.files.len());
+        // The table is registered at the dataset root made canonical, and
+        // files are listed below it as they are named there (a symlinked
+        // file keeps its own name): the same locations here.
+        let root =
+            std::fs::canonicalize(&dataset.root).map_err(|e| AnalyzeError::io(&dataset.root, e))?;
         for f in &dataset.files {
-            let path = std::fs::canonicalize(&f.path).map_err(|e| AnalyzeError::io(&f.path, e))?;
+            let path = match f.path.strip_prefix(&dataset.root) {
+                Ok(rel) if !rel.as_os_str().is_empty() => root.join(rel),
+                _ => root.clone(),
+            };
             let file = File::open(&path).map_err(|e| AnalyzeError::io(&path, e))?;
             let meta = ArrowReaderMetadata::load(&file, Default::default()).map_err(|e| {
                 AnalyzeError::Input(format!("{}: not readable as Parquet: {e}", path.display()))
@@ -161,5 +169,39 @@ impl FileFormat for TraceFormat {
 
     fn file_source(&self, table_schema: TableSchema) -> Arc<dyn FileSource> {
         self.inner.file_source(table_schema)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bob_trace::{Environment, Event, Kind, Source, TraceWriter};
+
+    /// Each file's reading schema is found under the location DataFusion
+    /// lists it by: below the canonical root, a symlinked file by its own
+    /// name.
+    #[test]
+    fn schemas_are_keyed_as_files_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let mut w = TraceWriter::create(elsewhere.path(), Source::Capture, "real").unwrap();
+        w.write(Event::new(Kind::Syscall, Arc::new(Environment::default())))
+            .unwrap();
+        let real = w.finish().unwrap();
+        let part = dir.path().join("source=capture");
+        std::fs::create_dir_all(&part).unwrap();
+        std::os::unix::fs::symlink(&real, part.join("linked.parquet")).unwrap();
+        let dataset = Dataset::open(dir.path()).unwrap();
+        let format = TraceFormat::new(&dataset, ParquetFormat::default()).unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let key = root.join("source=capture/linked.parquet");
+        let key = key.to_string_lossy().trim_start_matches('/').to_owned();
+        assert!(
+            format.schemas.contains_key(&key),
+            "{:?}",
+            format.schemas.keys()
+        );
+        let kind = format.schemas[&key].field_with_name("kind").unwrap();
+        assert_eq!(kind.data_type(), &DataType::Utf8View);
     }
 }

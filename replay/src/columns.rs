@@ -14,7 +14,7 @@ use arrow::array::{
     Array, ArrayRef, DictionaryArray, ListArray, StringArray, TimestampNanosecondArray,
     UInt16Array, UInt32Array,
 };
-use arrow::buffer::{NullBuffer, ScalarBuffer};
+use arrow::buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow::datatypes::{DataType, Int32Type};
 use arrow::record_batch::RecordBatch;
 use bob_trace::schema::col;
@@ -103,7 +103,11 @@ impl Dict {
         Dict {
             keys: ScalarBuffer::from(Vec::<i32>::new()),
             nulls: nulls.clone(),
-            values: StringArray::new_null(0),
+            // One empty array for all: its identity stays from batch to
+            // batch, and so do the caches keyed by it.
+            values: EMPTY_VALUES
+                .get_or_init(|| StringArray::new_null(0))
+                .clone(),
         }
     }
 
@@ -127,6 +131,10 @@ impl Dict {
             .ok_or("dictionary values are not utf8")?
             .clone();
         let keys = d.keys();
+        // Parquet checks keys against the dictionary unless it is empty.
+        if values.is_empty() && keys.len() > keys.null_count() {
+            return Err("rows refer to an empty dictionary".into());
+        }
         let nulls = keys.nulls().filter(|n| n.null_count() > 0).cloned();
         Ok(Dict {
             keys: keys.values().clone(),
@@ -190,8 +198,13 @@ impl Dict {
 
     /// An identity of the values array, to keep caches across the batches
     /// of one row group (Parquet hands every batch the same dictionary).
-    pub fn values_id(&self) -> (usize, usize) {
-        (self.values.values().as_ptr() as usize, self.values.len())
+    /// It holds the values alive, so that no later dictionary can be given
+    /// their addresses and pass for them.
+    pub fn values_id(&self) -> DictId {
+        DictId(Some((
+            self.values.values().clone(),
+            self.values.offsets().clone(),
+        )))
     }
 
     /// Whether every row certainly has the same value (one dictionary value
@@ -200,6 +213,27 @@ impl Dict {
         match &self.nulls {
             None => self.values.len() <= 1,
             Some(n) => n.null_count() == n.len(),
+        }
+    }
+}
+
+static EMPTY_VALUES: std::sync::OnceLock<StringArray> = std::sync::OnceLock::new();
+
+/// See [`Dict::values_id`]; the default equals no dictionary's, not even
+/// another default.
+#[derive(Clone, Default)]
+pub struct DictId(Option<(Buffer, OffsetBuffer<i32>)>);
+
+impl PartialEq for DictId {
+    fn eq(&self, other: &DictId) -> bool {
+        match (&self.0, &other.0) {
+            (Some((a, x)), Some((b, y))) => {
+                a.as_ptr() == b.as_ptr()
+                    && a.len() == b.len()
+                    && x.as_ptr() == y.as_ptr()
+                    && x.len() == y.len()
+            }
+            _ => false,
         }
     }
 }
@@ -468,7 +502,7 @@ impl OpenFile {
         }
         let mut span: Option<(i64, i64)> = None;
         for rg in meta.row_groups() {
-            for (column, is_first) in [(first, true), (last, false)] {
+            for column in [first, last] {
                 let Some(c) = column else { continue };
                 let chunk = rg.column(c);
                 let stats = chunk.statistics().ok_or(())?;
@@ -478,11 +512,15 @@ impl OpenFile {
                 if v.null_count_opt() == Some(rg.num_rows() as u64) {
                     continue;
                 }
-                let value = if is_first { v.min_opt() } else { v.max_opt() };
-                let Some(&t) = value else { return Err(()) };
+                // Both ends of both columns: de-duplication uses every time
+                // a row has, and either column may be null where the other
+                // is not.
+                let (Some(&lo), Some(&hi)) = (v.min_opt(), v.max_opt()) else {
+                    return Err(());
+                };
                 span = Some(match span {
-                    None => (t, t),
-                    Some((lo, hi)) => (lo.min(t), hi.max(t)),
+                    None => (lo, hi),
+                    Some((a, b)) => (a.min(lo), b.max(hi)),
                 });
             }
         }

@@ -128,7 +128,7 @@ impl DedupKey {
 /// encoding) the keys are handed to [`Distinct`] and forgotten.
 #[derive(Default)]
 pub struct RowGroupKeys {
-    ids: Vec<(usize, usize)>,
+    ids: Vec<crate::columns::DictId>,
     /// Each key's index in `seen`.
     keys: HashMap<DedupKey, u32, FxBuild>,
     /// Per key: its strings once known, and its times.

@@ -28,9 +28,11 @@ pub struct ReplayOptions {
     pub eval: EvalOptions,
     /// Read the columns alert lines print (pid, image, flags, ...).
     pub alert_columns: bool,
-    /// Never read the rows' times: every repeat of an alert in a container
-    /// counts once, however far apart (see `dedup.rs`). Saves decoding two
-    /// timestamp columns on datasets that span an hour or more.
+    /// Do not read the rows' times for de-duplication: saves decoding two
+    /// timestamp columns on datasets that span an hour or more. Every
+    /// repeat of an alert in a container then counts once however far
+    /// apart, unless the times are read anyway (`alert_columns`, the Go
+    /// rules' flags), in which case `first_seen` is used.
     pub no_dedup_window: bool,
 }
 

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use bob_trace::Kind;
 
 use crate::candidate::Candidate;
-use crate::columns::{Dict, Rows};
+use crate::columns::{Dict, DictId, Rows};
 use crate::eval::{self, EvalOptions};
 use crate::fxhash::FxBuild;
 use crate::rules::{RuleSet, Semantics};
@@ -44,7 +44,7 @@ const OTHER: i32 = -2;
 /// A table of verdicts by (slot, key) for one dictionary.
 #[derive(Default)]
 struct Cache {
-    id: (usize, usize),
+    id: DictId,
     width: usize,
     table: Vec<u16>,
 }
@@ -82,7 +82,7 @@ pub struct Evaluator<'a> {
     opts: &'a EvalOptions,
     enabled: u16,
     /// The dictionary identity of `codes`.
-    kinds: (usize, usize),
+    kinds: DictId,
     /// The evaluation code of each `kind` value (and null, last).
     codes: Vec<u8>,
     /// The kind of each `kind` value (and null, last).
@@ -94,7 +94,7 @@ pub struct Evaluator<'a> {
     /// Rows of a batch whose verdict has a rule.
     alerting: Vec<u32>,
     /// The dictionaries `slots` was computed for.
-    slot_ids: Option<((usize, usize), (usize, usize))>,
+    slot_ids: Option<(DictId, DictId)>,
     /// Slots by `workload key * width + container key`.
     slots: Vec<i32>,
     width: usize,
@@ -104,7 +104,7 @@ pub struct Evaluator<'a> {
     domain: Cache,
     address: Cache,
     silenced: Cache,
-    exec_ids: [(usize, usize); 3],
+    exec_ids: [DictId; 3],
     execs: HashMap<ExecKey, Vec<ExecVerdict>, FxBuild>,
     /// Reused buffer of the argv being looked up.
     argv_scratch: Vec<u8>,
@@ -194,7 +194,7 @@ impl<'a> Evaluator<'a> {
             candidate,
             opts,
             enabled: opts.enabled().0,
-            kinds: (0, 0),
+            kinds: DictId::default(),
             codes: Vec::new(),
             kind_of: Vec::new(),
             outbound: Vec::new(),
@@ -209,7 +209,7 @@ impl<'a> Evaluator<'a> {
             domain: Cache::default(),
             address: Cache::default(),
             silenced: Cache::default(),
-            exec_ids: [(0, 0); 3],
+            exec_ids: Default::default(),
             execs: HashMap::default(),
             argv_scratch: Vec::new(),
             exec_last_at: Vec::new(),
@@ -251,7 +251,7 @@ impl<'a> Evaluator<'a> {
         // A table of slots by (workload key, container key), the last index
         // of each standing for null, kept while both dictionaries stay.
         let ids = (rows.workload_name.values_id(), rows.container.values_id());
-        if self.slot_ids == Some(ids) {
+        if self.slot_ids.as_ref() == Some(&ids) {
             self.prepare_caches(rows);
             return;
         }
@@ -706,12 +706,13 @@ impl<'a> Evaluator<'a> {
                 argv: argv_bytes.as_slice().into(),
                 verdict: v,
             };
-            match self.exec_last_at[p] {
-                u32::MAX => {
+            match self.exec_last_at.get(p).copied() {
+                Some(u32::MAX) => {
                     self.exec_last_at[p] = self.exec_last.len() as u32;
                     self.exec_last.push(last);
                 }
-                at => self.exec_last[at as usize] = last,
+                Some(at) => self.exec_last[at as usize] = last,
+                None => {}
             }
         }
         self.argv_scratch = argv_bytes;

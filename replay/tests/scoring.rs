@@ -339,19 +339,24 @@ fn repeats_an_hour_after_a_report_are_reported_again() {
 fn times_are_read_only_for_datasets_spanning_an_hour() {
     const MIN: i64 = 60 * 1_000_000_000;
     let env = Arc::new(Environment::default());
-    let span = |times: &[Option<i64>]| {
+    let span_of = |times: &[(Option<i64>, Option<i64>)]| {
         let tmp = tempfile::tempdir().unwrap();
         let mut w = TraceWriter::create(tmp.path(), Source::Capture, "t").unwrap();
-        for &t in times {
+        for &(first, last) in times {
             let mut e = syscall("read", Class::Benign, "functional", &env);
-            e.first_seen = t;
-            e.last_seen = t;
+            e.first_seen = first;
+            e.last_seen = last;
             w.write(e).unwrap();
         }
         w.finish().unwrap();
         bob_replay::scan::needs_times(&open_dataset(tmp.path()).unwrap())
     };
+    let span = |times: &[Option<i64>]| span_of(&times.iter().map(|&t| (t, t)).collect::<Vec<_>>());
     assert!(!span(&[None, None]));
     assert!(!span(&[Some(0), Some(59 * MIN), None]));
     assert!(span(&[Some(0), None, Some(60 * MIN)]));
+    // Only first times, two hours apart.
+    assert!(span_of(&[(Some(0), None), (Some(120 * MIN), None)]));
+    // Only last times.
+    assert!(span_of(&[(None, Some(0)), (None, Some(120 * MIN))]));
 }
