@@ -13,7 +13,6 @@
 //! grouping (see `analyze/bench/bench.py`).
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
@@ -29,7 +28,6 @@ use datafusion::datasource::table_schema::TableSchema;
 use datafusion::object_store::{ObjectMeta, ObjectStore};
 use datafusion::physical_expr::LexOrdering;
 use datafusion::physical_plan::ExecutionPlan;
-use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 
 use crate::error::AnalyzeError;
 
@@ -67,7 +65,7 @@ pub struct TraceFormat {
 
 impl TraceFormat {
     /// The format for the (already checked) files of `dataset`, reading with
-    /// `inner`'s options. Reads every file's footer once more for its schema.
+    /// `inner`'s options.
     pub fn new(dataset: &Dataset, inner: ParquetFormat) -> Result<TraceFormat, AnalyzeError> {
         let mut schemas = HashMap::with_capacity(dataset.files.len());
         // The table is registered at the dataset root made canonical, and
@@ -80,12 +78,8 @@ impl TraceFormat {
                 Ok(rel) if !rel.as_os_str().is_empty() => root.join(rel),
                 _ => root.clone(),
             };
-            let file = File::open(&path).map_err(|e| AnalyzeError::io(&path, e))?;
-            let meta = ArrowReaderMetadata::load(&file, Default::default()).map_err(|e| {
-                AnalyzeError::Input(format!("{}: not readable as Parquet: {e}", path.display()))
-            })?;
             let location = path.to_string_lossy().trim_start_matches('/').to_owned();
-            schemas.insert(location, Arc::new(view_schema(meta.schema())));
+            schemas.insert(location, Arc::new(view_schema(&f.schema)));
         }
         Ok(TraceFormat { inner, schemas })
     }

@@ -5,24 +5,35 @@ use std::sync::Arc;
 use bob_analyze::{Session, SessionOptions};
 use bob_trace::{Class, Environment, Event, Kind, Source, TraceWriter};
 
+/// A benign event of the container `api` of workload `api` on `os`.
+fn api_event(kind: Kind, os: &str) -> Event {
+    let mut env = Environment::default();
+    env.set("os", os);
+    let mut e = Event::new(kind, Arc::new(env));
+    e.class = Class::Benign;
+    e.container.workload_name = Some("api".into());
+    e.container.name = Some("api".into());
+    e
+}
+
+/// The deviations of the dataset at `dir`, paths generalized.
+fn deviations(dir: &std::path::Path) -> Vec<bob_analyze::deviations::Group> {
+    let s = Session::open(dir, &SessionOptions::default()).unwrap();
+    bob_analyze::deviations::compute(&s, true).unwrap()
+}
+
 #[test]
 fn same_name_in_two_namespaces_is_two_workloads() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = TraceWriter::create(dir.path(), Source::Capture, "two").unwrap();
     for (ns, syscall) in [("prod", "read"), ("dev", "write")] {
-        let mut env = Environment::default();
-        env.set("os", "debian-12");
-        let mut e = Event::new(Kind::Syscall, Arc::new(env));
+        let mut e = api_event(Kind::Syscall, "debian-12");
         e.syscall = Some(syscall.into());
-        e.class = Class::Benign;
         e.container.namespace = Some(ns.into());
-        e.container.workload_name = Some("api".into());
-        e.container.name = Some("api".into());
         w.write(e).unwrap();
     }
     w.finish().unwrap();
-    let s = Session::open(dir.path(), &SessionOptions::default()).unwrap();
-    let groups = bob_analyze::deviations::compute(&s, true).unwrap();
+    let groups = deviations(dir.path());
     let seen: Vec<(Option<&str>, usize)> = groups
         .iter()
         .map(|g| (g.namespace.as_deref(), g.items.len()))
@@ -38,18 +49,12 @@ fn against_compares_observed_paths_with_the_profile() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = TraceWriter::create(dir.path(), Source::Capture, "procs").unwrap();
     for (os, path) in [("debian-12", "/proc/1/stat"), ("debian-13", "/proc/7/stat")] {
-        let mut env = Environment::default();
-        env.set("os", os);
-        let mut e = Event::new(Kind::Open, Arc::new(env));
+        let mut e = api_event(Kind::Open, os);
         e.path = Some(path.into());
-        e.class = Class::Benign;
-        e.container.workload_name = Some("api".into());
-        e.container.name = Some("api".into());
         w.write(e).unwrap();
     }
     w.finish().unwrap();
-    let s = Session::open(dir.path(), &SessionOptions::default()).unwrap();
-    let groups = bob_analyze::deviations::compute(&s, true).unwrap();
+    let groups = deviations(dir.path());
     assert_eq!(groups.len(), 1);
     let item = groups[0].items.keys().next().unwrap().item.clone();
     assert_eq!(item, "/proc/⋯/stat");

@@ -476,38 +476,27 @@ impl OpenFile {
         })
     }
 
-    /// The earliest `first_seen` and the latest `last_seen` of the file,
-    /// from its row groups' statistics.
+    /// The earliest and the latest time of the file's rows, from its row
+    /// groups' statistics.
     pub fn time_span(&self) -> TimeSpan {
-        match self.statistics_span() {
-            Ok(Some((lo, hi))) => TimeSpan::Known(lo, hi),
-            Ok(None) => TimeSpan::NoTimes,
-            Err(()) => TimeSpan::Unknown,
-        }
-    }
-
-    fn statistics_span(&self) -> Result<Option<(i64, i64)>, ()> {
         use parquet::file::statistics::Statistics;
         let meta = self.meta.metadata();
-        let index = |name: &str| {
-            meta.file_metadata()
-                .schema_descr()
-                .columns()
-                .iter()
-                .position(|c| c.path().string() == name)
-        };
-        let (first, last) = (index(col::FIRST_SEEN), index(col::LAST_SEEN));
-        if first.is_none() && last.is_none() {
-            return Ok(None);
-        }
-        let mut span: Option<(i64, i64)> = None;
+        let columns: Vec<usize> = meta
+            .file_metadata()
+            .schema_descr()
+            .columns()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                [col::FIRST_SEEN, col::LAST_SEEN].contains(&c.path().string().as_str())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut span = TimeSpan::NoTimes;
         for rg in meta.row_groups() {
-            for column in [first, last] {
-                let Some(c) = column else { continue };
-                let chunk = rg.column(c);
-                let stats = chunk.statistics().ok_or(())?;
-                let Statistics::Int64(v) = stats else {
-                    return Err(());
+            for &c in &columns {
+                let Some(Statistics::Int64(v)) = rg.column(c).statistics() else {
+                    return TimeSpan::Unknown;
                 };
                 if v.null_count_opt() == Some(rg.num_rows() as u64) {
                     continue;
@@ -516,15 +505,15 @@ impl OpenFile {
                 // a row has, and either column may be null where the other
                 // is not.
                 let (Some(&lo), Some(&hi)) = (v.min_opt(), v.max_opt()) else {
-                    return Err(());
+                    return TimeSpan::Unknown;
                 };
-                span = Some(match span {
-                    None => (lo, hi),
-                    Some((a, b)) => (a.min(lo), b.max(hi)),
-                });
+                span = match span {
+                    TimeSpan::Known(a, b) => TimeSpan::Known(a.min(lo), b.max(hi)),
+                    _ => TimeSpan::Known(lo, hi),
+                };
             }
         }
-        Ok(span)
+        span
     }
 
     /// The number of row groups.

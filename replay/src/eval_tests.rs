@@ -120,7 +120,8 @@ fn quiet_opens_raise_nothing_in_any_profile() {
     let empty = Candidate::from_documents(
         "e",
         &[bob_profile::read_str(
-            "apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1\nkind: ContainerProfile\nmetadata: {name: e}\nspec: {syscalls: [read]}\n",
+            "apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1\n\
+             kind: ContainerProfile\nmetadata: {name: e}\nspec: {syscalls: [read]}\n",
             Path::new("e.yaml"),
         )
         .unwrap()],

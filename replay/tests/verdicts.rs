@@ -6,7 +6,7 @@
 
 use std::sync::Mutex;
 
-use bob_replay::columns::Rows;
+use bob_replay::columns::{OpenFile, Rows};
 use bob_replay::scan::{Position, Sink, open_dataset, scan};
 use bob_replay::verdict::{NO_PROFILE, OTHER_WORKLOAD};
 use bob_replay::{Candidate, EvalOptions, ReplayOptions, RuleSet, Semantics, eval};
@@ -102,6 +102,31 @@ impl Sink for Check<'_> {
     }
 }
 
+/// Scans `files` with `eval` and checks every verdict against
+/// [`reference`]; returns the rows compared and how many alert.
+fn compare(files: &[OpenFile], candidates: &[Candidate], eval: EvalOptions) -> (u64, u64) {
+    let options = ReplayOptions {
+        eval: eval.clone(),
+        ..Default::default()
+    };
+    let mut check = Check {
+        candidates,
+        opts: &eval,
+        rows: 0,
+        alerts: 0,
+        wrong: Mutex::new(Vec::new()),
+    };
+    scan(files, candidates, &options, &mut check).unwrap();
+    let wrong = check.wrong.into_inner().unwrap();
+    assert!(
+        wrong.is_empty(),
+        "{:?}:\n{}",
+        eval.semantics,
+        wrong.join("\n")
+    );
+    (check.rows, check.alerts)
+}
+
 #[test]
 fn cached_verdicts_equal_the_rules_row_by_row() {
     let dir = tempfile::tempdir().unwrap();
@@ -141,27 +166,10 @@ fn cached_verdicts_equal_the_rules_row_by_row() {
             semantics,
             ..Default::default()
         };
-        let options = ReplayOptions {
-            eval: eval.clone(),
-            ..Default::default()
-        };
-        let mut check = Check {
-            candidates: &candidates,
-            opts: &eval,
-            rows: 0,
-            alerts: 0,
-            wrong: Mutex::new(Vec::new()),
-        };
-        scan(&files, &candidates, &options, &mut check).unwrap();
-        let wrong = check.wrong.into_inner().unwrap();
-        assert!(wrong.is_empty(), "{semantics:?}:\n{}", wrong.join("\n"));
-        assert_eq!(check.rows, 2 * 400_000);
+        let (rows, alerts) = compare(&files, &candidates, eval);
+        assert_eq!(rows, 2 * 400_000);
         // Attack runs alert, so the comparison covered alerting rows.
-        assert!(
-            check.alerts > 1000,
-            "{semantics:?}: {} alerts",
-            check.alerts
-        );
+        assert!(alerts > 1000, "{semantics:?}: {alerts} alerts");
     }
 }
 
@@ -218,21 +226,9 @@ spec:
     }
     w.finish().unwrap();
     let files = open_dataset(&dir.path().join("ds")).unwrap();
-    let eval = EvalOptions::default();
-    let candidates = [candidate];
-    let mut check = Check {
-        candidates: &candidates,
-        opts: &eval,
-        rows: 0,
-        alerts: 0,
-        wrong: Mutex::new(Vec::new()),
-    };
-    let options = ReplayOptions::default();
-    scan(&files, &candidates, &options, &mut check).unwrap();
-    let wrong = check.wrong.into_inner().unwrap();
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    assert_eq!(check.rows, 6000);
+    let (rows, alerts) = compare(&files, &[candidate], EvalOptions::default());
+    assert_eq!(rows, 6000);
     // b's execs (R0001, with R0007 under kubectl) and both workloads'
     // opens of /etc/other.conf.
-    assert_eq!(check.alerts, 1500 + 1500);
+    assert_eq!(alerts, 1500 + 1500);
 }

@@ -7,19 +7,24 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use arrow::datatypes::SchemaRef;
+use parquet::arrow::parquet_to_arrow_schema;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
 use crate::error::TraceError;
 use crate::schema::{SCHEMA_VERSION, SCHEMA_VERSION_KEY};
 
 /// One trace file and the partition values of its directories.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataFile {
     pub path: PathBuf,
     /// `(key, value)` of every `key=value` directory between root and file.
     pub partitions: Vec<(String, String)>,
     pub rows: u64,
+    /// The Arrow schema of the file, as its footer gives it.
+    pub schema: SchemaRef,
 }
 
 /// The checked files of a dataset, sorted by path.
@@ -43,14 +48,15 @@ impl Dataset {
         }
         let mut files = Vec::with_capacity(paths.len());
         for (path, partitions) in paths {
-            let rows = check_file(&path)?;
+            let (rows, schema) = read_footer(&path)?;
             files.push(DataFile {
                 path,
                 partitions,
                 rows,
+                schema,
             });
         }
-        files.sort();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Dataset {
             root: root.to_path_buf(),
             files,
@@ -114,6 +120,12 @@ fn walk(
 /// Checks that `path` is a bob trace of a version this build reads and
 /// returns its row count.
 pub fn check_file(path: &Path) -> Result<u64, TraceError> {
+    read_footer(path).map(|(rows, _)| rows)
+}
+
+/// Checks `path` as [`check_file`] does and returns its row count and
+/// Arrow schema, from one read of its footer.
+fn read_footer(path: &Path) -> Result<(u64, SchemaRef), TraceError> {
     let file = File::open(path).map_err(|e| TraceError::io(path, e))?;
     let reader = SerializedFileReader::new(file).map_err(|source| TraceError::Parquet {
         path: path.into(),
@@ -125,7 +137,14 @@ pub fn check_file(path: &Path) -> Result<u64, TraceError> {
         .and_then(|kv| kv.iter().find(|kv| kv.key == SCHEMA_VERSION_KEY))
         .and_then(|kv| kv.value.clone());
     match version.as_deref() {
-        Some(SCHEMA_VERSION) => Ok(meta.num_rows().max(0) as u64),
+        Some(SCHEMA_VERSION) => {
+            let schema = parquet_to_arrow_schema(meta.schema_descr(), meta.key_value_metadata())
+                .map_err(|source| TraceError::Parquet {
+                    path: path.into(),
+                    source,
+                })?;
+            Ok((meta.num_rows().max(0) as u64, Arc::new(schema)))
+        }
         Some(v) => Err(TraceError::Version {
             path: path.into(),
             message: format!(
