@@ -11,6 +11,7 @@
 
 pub mod alert;
 pub mod candidate;
+mod carry;
 pub mod columns;
 mod dedup;
 pub mod error;

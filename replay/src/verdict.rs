@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use bob_trace::Kind;
 
 use crate::candidate::Candidate;
+use crate::carry::{self, PathCarry};
 use crate::columns::{Dict, DictId, Rows};
 use crate::eval::{self, EvalOptions};
 use crate::fxhash::FxBuild;
@@ -25,7 +26,7 @@ pub const OTHER_WORKLOAD: u16 = 1 << 15;
 /// The bits that are rules.
 pub const RULES: u16 = RuleSet::ALL.0;
 
-const UNSET: u16 = u16::MAX;
+const UNSET: u16 = carry::UNKNOWN;
 /// Evaluation codes of kinds: below `FAST` an index into the tables.
 const FAST: usize = 5;
 /// Rows of pass one before pass two fills the tables with what it found
@@ -115,18 +116,14 @@ pub struct Evaluator<'a> {
     /// Open verdicts by path string, carried from row group to row group
     /// on this thread (see `CARRY`).
     carry: PathCarry,
+    /// Watched paths of a row group being looked up in `carry`.
+    carry_queries: Vec<(u32, u64)>,
     carry_slot: (u64, usize),
 }
-
-/// Verdicts of watched paths by path, then container slot.
-type PathCarry = HashMap<Box<str>, Vec<(u32, u16)>, FxBuild>;
 
 /// The most syscall verdicts computed ahead, when a row group's
 /// dictionary arrives, rather than as rows ask for them.
 const PREFILL_MAX: usize = 1 << 14;
-
-/// Paths carried before the carry starts over: bounds its memory.
-const CARRY_MAX: usize = 1 << 18;
 
 thread_local! {
     /// The carried open verdicts of this thread: the scan they belong to
@@ -190,6 +187,12 @@ impl<'a> Evaluator<'a> {
                 std::mem::take(&mut c.1[index])
             })
             .unwrap_or_default();
+        let slots = candidate.containers.len();
+        let carry = if carry.slots() == slots {
+            carry
+        } else {
+            PathCarry::new(slots)
+        };
         Evaluator {
             candidate,
             opts,
@@ -215,6 +218,7 @@ impl<'a> Evaluator<'a> {
             exec_last_at: Vec::new(),
             exec_last: Vec::new(),
             carry,
+            carry_queries: Vec::new(),
             carry_slot: (scan, index),
         }
     }
@@ -291,27 +295,35 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        if self.path.prepare(&rows.path, n) && self.opts.semantics != Semantics::GoRules {
+        if self.path.prepare(&rows.path, n) && n > 0 && self.opts.semantics != Semantics::GoRules {
             // In one pass over the dictionary, before any row asks: paths no
             // rule looks at (most of them) get their verdict, none, in every
             // slot, and watched paths the verdicts this thread carries from
-            // earlier row groups. Probing the carry here, key after key,
-            // lets the processor overlap the probes' cache misses. The Go
-            // rules' opens depend on flags too and do not use the table.
+            // earlier row groups. The carry is probed for all of them at
+            // once, so that the probes' cache misses overlap. The Go rules'
+            // opens depend on flags too and do not use the table.
             let semantics = self.opts.semantics;
             let width = self.path.width;
-            for k in 0..rows.path.values_len() {
+            let (first, rest) = self.path.table.split_at_mut(width);
+            self.carry_queries.clear();
+            for (k, cell) in first[..rows.path.values_len()].iter_mut().enumerate() {
                 let path = rows.path.value(k);
                 if eval::open_is_quiet(path, semantics) {
-                    for slot in 0..n {
-                        self.path.table[slot * width + k] = 0;
-                    }
-                } else if eval::r0002_watches(path, semantics)
-                    && let Some(carried) = self.carry.get(path)
-                {
-                    for &(slot, v) in carried {
-                        self.path.table[slot as usize * width + k] = v;
-                    }
+                    *cell = 0;
+                } else if eval::r0002_watches(path, semantics) {
+                    self.carry_queries.push((k as u32, carry::hash(path)));
+                }
+            }
+            // Every slot starts as the first: quiet paths answered.
+            for row in rest.chunks_exact_mut(width) {
+                row.copy_from_slice(first);
+            }
+            self.carry
+                .find_all(&mut self.carry_queries, |k| rows.path.value(k as usize));
+            for &(k, entry) in &self.carry_queries {
+                for (slot, &v) in self.carry.verdicts(entry as u32).iter().enumerate() {
+                    // UNKNOWN is UNSET: the row asks when it comes.
+                    self.path.table[slot * width + k as usize] = v;
                 }
             }
         }
@@ -633,21 +645,11 @@ impl<'a> Evaluator<'a> {
         if !eval::r0002_watches(path, semantics) {
             return eval::open(c, path, None, semantics).0;
         }
-        if let Some(&(_, v)) = self
-            .carry
-            .get(path)
-            .and_then(|l| l.iter().find(|(s, _)| *s == slot as u32))
-        {
+        if let Some(v) = self.carry.get(path, slot) {
             return v;
         }
         let v = eval::open(c, path, None, semantics).0;
-        if self.carry.len() >= CARRY_MAX {
-            self.carry.clear();
-        }
-        self.carry
-            .entry(path.into())
-            .or_default()
-            .push((slot as u32, v));
+        self.carry.insert(path, slot, v);
         v
     }
 
