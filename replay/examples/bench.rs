@@ -130,8 +130,10 @@ fn measure(
         scan_best = scan_best.min(s.elapsed);
         let e = scan(files, candidates, opts, &mut Verdicts)?;
         eval_best = eval_best.min(e.elapsed);
+        // Timed whole: finishing the scoreboards is part of replay.
+        let t = std::time::Instant::now();
         let (boards, r) = replay(files, candidates, opts)?;
-        replay_best = replay_best.min(r.elapsed);
+        replay_best = replay_best.min(t.elapsed());
         rows = r.rows;
         board = boards.into_iter().next();
     }

@@ -70,6 +70,9 @@ pub trait Sink: Sync {
     fn part(&self) -> Self::Part;
     /// Folds one batch: `verdicts[c][i]` is candidate `c`'s verdict on row `i`.
     fn batch(&self, part: &mut Self::Part, at: Position, rows: &Rows, verdicts: &[Vec<u16>]);
+    /// Finishes a row group's partial, on the worker thread: work done
+    /// here is not done by `merge`, which runs alone.
+    fn seal(&self, _part: &mut Self::Part) {}
     /// Takes one partial, in order.
     fn merge(&mut self, part: Self::Part) -> Result<(), ReplayError>;
 }
@@ -85,6 +88,11 @@ impl<A: Sink, B: Sink> Sink for (A, B) {
     fn batch(&self, part: &mut Self::Part, at: Position, rows: &Rows, verdicts: &[Vec<u16>]) {
         self.0.batch(&mut part.0, at, rows, verdicts);
         self.1.batch(&mut part.1, at, rows, verdicts);
+    }
+
+    fn seal(&self, part: &mut Self::Part) {
+        self.0.seal(&mut part.0);
+        self.1.seal(&mut part.1);
     }
 
     fn merge(&mut self, part: Self::Part) -> Result<(), ReplayError> {
@@ -191,6 +199,7 @@ pub fn scan<S: Sink>(
                     rows_read += rows.len as u64;
                     Ok(())
                 })?;
+                shared.seal(&mut part);
                 Ok((part, rows_read))
             })
             .collect();

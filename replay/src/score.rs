@@ -10,6 +10,7 @@
 //! an alerting row is a false-positive scenario.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -168,6 +169,11 @@ pub struct PartScore {
 /// Folds verdicts into one [`Scoreboard`] per candidate.
 pub struct ScoreSink {
     boards: Vec<(Scoreboard, PartScore)>,
+    /// Distinct alerts gathered by worker threads, one set per candidate
+    /// per thread: merging sets of strings is the costly part of a merge,
+    /// and done here it runs in parallel with the scan instead of after
+    /// each window of row groups (see [`Sink::seal`]).
+    shards: Vec<Mutex<Vec<dedup::Distinct>>>,
 }
 
 impl ScoreSink {
@@ -184,11 +190,20 @@ impl ScoreSink {
                 (b, PartScore::default())
             })
             .collect();
-        ScoreSink { boards }
+        let shards = (0..rayon::current_num_threads().max(1))
+            .map(|_| Mutex::new(candidates.iter().map(|_| Default::default()).collect()))
+            .collect();
+        ScoreSink { boards, shards }
     }
 
     /// The finished scoreboards, in candidate order.
-    pub fn finish(self) -> Vec<Scoreboard> {
+    pub fn finish(mut self) -> Vec<Scoreboard> {
+        for shard in std::mem::take(&mut self.shards) {
+            let sets = shard.into_inner().unwrap_or_else(|e| e.into_inner());
+            for ((_, acc), set) in self.boards.iter_mut().zip(sets) {
+                acc.distinct.merge(set);
+            }
+        }
         self.boards.into_iter().map(|(b, p)| finish(b, p)).collect()
     }
 }
@@ -338,9 +353,26 @@ impl Sink for ScoreSink {
         }
     }
 
+    fn seal(&self, parts: &mut Vec<PartScore>) {
+        let Some(thread) = rayon::current_thread_index() else {
+            for p in parts.iter_mut() {
+                p.keys.flush(&mut p.distinct);
+            }
+            return;
+        };
+        let mut sets = self.shards[thread % self.shards.len()]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        for (set, p) in sets.iter_mut().zip(parts) {
+            p.keys.flush(set);
+            set.merge(std::mem::take(&mut p.distinct));
+            // Freed on the thread that allocated it.
+            p.keys = Default::default();
+        }
+    }
+
     fn merge(&mut self, parts: Vec<PartScore>) -> Result<(), ReplayError> {
-        for ((_, acc), mut p) in self.boards.iter_mut().zip(parts) {
-            p.keys.flush(&mut p.distinct);
+        for ((_, acc), p) in self.boards.iter_mut().zip(parts) {
             acc.events += p.events;
             acc.evaluated += p.evaluated;
             acc.other_workload += p.other_workload;
