@@ -125,8 +125,10 @@ struct bob_exit {
 /* Key and value of `syscalls`: counts per process and syscall. */
 struct bob_sys_key {
 	__u32 pid;
-	__u32 nr;
+	__u32 nr;	/* the number; for bpf, BOB_SYS_BPF_CMD | its command */
 };
+/* bpf(2) is counted per command: R0009 fires on BPF_PROG_LOAD only. */
+#define BOB_SYS_BPF_CMD 0x80000000u
 
 struct bob_sys_val {
 	__u64 count;

@@ -146,6 +146,10 @@ pub struct Exit {
     pub pad: u32,
 }
 
+/// `BOB_SYS_BPF_CMD`: in [`SysKey::nr`], a `bpf` call whose command is
+/// in the low 16 bits.
+pub const SYS_BPF_CMD: u32 = 0x8000_0000;
+
 /// `struct bob_sys_key`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -407,7 +407,14 @@ impl Decoder {
         e.run = self.identity.run.clone();
         e.class = self.identity.class;
         e.scenario = self.identity.scenario.clone();
-        e.syscall = Some(syscalls::name(nr).into_owned());
+        if nr & abi::SYS_BPF_CMD != 0 {
+            // The kernel counts bpf per command; the command goes where a
+            // syscall's decoded arguments go, in argv.
+            e.syscall = Some("bpf".to_owned());
+            e.argv = Some(vec![syscalls::bpf_command(nr & 0xffff).into_owned()]);
+        } else {
+            e.syscall = Some(syscalls::name(nr).into_owned());
+        }
         e
     }
 

@@ -397,6 +397,57 @@ pub const TABLE: &[(u32, &str)] = &[
     (469, "file_setattr"),
 ];
 
+/// `enum bpf_cmd` of the kernel's `uapi/linux/bpf.h`, by number.
+const BPF_COMMANDS: [&str; 38] = [
+    "BPF_MAP_CREATE",
+    "BPF_MAP_LOOKUP_ELEM",
+    "BPF_MAP_UPDATE_ELEM",
+    "BPF_MAP_DELETE_ELEM",
+    "BPF_MAP_GET_NEXT_KEY",
+    "BPF_PROG_LOAD",
+    "BPF_OBJ_PIN",
+    "BPF_OBJ_GET",
+    "BPF_PROG_ATTACH",
+    "BPF_PROG_DETACH",
+    "BPF_PROG_TEST_RUN",
+    "BPF_PROG_GET_NEXT_ID",
+    "BPF_MAP_GET_NEXT_ID",
+    "BPF_PROG_GET_FD_BY_ID",
+    "BPF_MAP_GET_FD_BY_ID",
+    "BPF_OBJ_GET_INFO_BY_FD",
+    "BPF_PROG_QUERY",
+    "BPF_RAW_TRACEPOINT_OPEN",
+    "BPF_BTF_LOAD",
+    "BPF_BTF_GET_FD_BY_ID",
+    "BPF_TASK_FD_QUERY",
+    "BPF_MAP_LOOKUP_AND_DELETE_ELEM",
+    "BPF_MAP_FREEZE",
+    "BPF_BTF_GET_NEXT_ID",
+    "BPF_MAP_LOOKUP_BATCH",
+    "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
+    "BPF_MAP_UPDATE_BATCH",
+    "BPF_MAP_DELETE_BATCH",
+    "BPF_LINK_CREATE",
+    "BPF_LINK_UPDATE",
+    "BPF_LINK_GET_FD_BY_ID",
+    "BPF_LINK_GET_NEXT_ID",
+    "BPF_ENABLE_STATS",
+    "BPF_ITER_CREATE",
+    "BPF_LINK_DETACH",
+    "BPF_PROG_BIND_MAP",
+    "BPF_TOKEN_CREATE",
+    "BPF_PROG_STREAM_READ_BY_FD",
+];
+
+/// The name of `bpf` command `cmd`, or its number when newer than this
+/// table.
+pub fn bpf_command(cmd: u32) -> std::borrow::Cow<'static, str> {
+    match BPF_COMMANDS.get(cmd as usize) {
+        Some(name) => std::borrow::Cow::Borrowed(name),
+        None => std::borrow::Cow::Owned(cmd.to_string()),
+    }
+}
+
 /// The name of syscall `nr`, or `syscall_<nr>` when this table lacks it.
 pub fn name(nr: u32) -> std::borrow::Cow<'static, str> {
     match TABLE.binary_search_by_key(&nr, |&(n, _)| n) {
@@ -418,5 +469,10 @@ mod tests {
         assert_eq!(name(257), "openat");
         assert_eq!(name(462), "mseal");
         assert_eq!(name(9999), "syscall_9999");
+        assert_eq!(name(321), "bpf");
+        assert_eq!(bpf_command(0), "BPF_MAP_CREATE");
+        assert_eq!(bpf_command(5), "BPF_PROG_LOAD");
+        assert_eq!(bpf_command(37), "BPF_PROG_STREAM_READ_BY_FD");
+        assert_eq!(bpf_command(38), "38");
     }
 }

@@ -46,3 +46,32 @@ fn writes_are_counted_exactly() {
     // A handful of records, not one per syscall.
     assert!(summary.records < 200, "{} records", summary.records);
 }
+
+/// bpf(2) is counted per command, and the command is written in argv:
+/// R0009 fires on program loads only. Both calls fail (no attributes), but
+/// the syscall was made, which is what node-agent sees too.
+#[test]
+fn bpf_calls_are_counted_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "syscall(321, 5, 0, 0); syscall(321, 5, 0, 0); syscall(321, 0, 0, 0);";
+    let (summary, rows) = capture(options(dir.path(), &["perl", "-e", script]));
+    assert_no_drops(&summary);
+    let perl = of_kind(&rows, "exec")
+        .iter()
+        .find(|r| r.comm.as_deref() == Some("perl"))
+        .unwrap()
+        .pid;
+    let mut bpf: Vec<(Vec<String>, u64)> = of_kind(&rows, "syscall")
+        .into_iter()
+        .filter(|r| r.pid == perl && r.syscall.as_deref() == Some("bpf"))
+        .map(|r| (r.argv.clone().unwrap_or_default(), r.count))
+        .collect();
+    bpf.sort();
+    assert_eq!(
+        bpf,
+        [
+            (vec!["BPF_MAP_CREATE".to_owned()], 1),
+            (vec!["BPF_PROG_LOAD".to_owned()], 2),
+        ]
+    );
+}

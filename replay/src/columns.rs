@@ -243,6 +243,16 @@ impl PartialEq for DictId {
 pub struct StrList(Option<ListArray>);
 
 impl StrList {
+    /// The first element of row `i`'s list, `None` when there is none.
+    pub fn first(&self, i: usize) -> Option<&str> {
+        let list = self.0.as_ref()?;
+        if list.is_null(i) || list.value_length(i) == 0 {
+            return None;
+        }
+        let values = list.values().as_any().downcast_ref::<StringArray>()?;
+        Some(values.value(list.value_offsets()[i] as usize))
+    }
+
     /// The list of row `i`, `None` when null or the column is absent.
     pub fn get(&self, i: usize) -> Option<Vec<String>> {
         let list = self.0.as_ref()?;

@@ -8,9 +8,9 @@
 //!
 //! Where a trace lacks what a rule reads, the rule is decided as follows,
 //! and every choice costs recall rather than precision:
-//! - R0009 needs the `bpf` command (`BPF_PROG_LOAD`), which aggregated
-//!   syscall rows do not carry: the scan counts every `bpf` row as a
-//!   program load (a caller that knows the command passes it).
+//! - R0009 needs the `bpf` command (`BPF_PROG_LOAD`). Captures write it in
+//!   a `bpf` row's `argv`; a row without one (an imported profile, a trace
+//!   from before captures recorded it) counts as a program load.
 //! - R0040 needs the argv; an exec row without argv gets no R0040.
 //! - R0007's network half needs the API server's address, which traces do
 //!   not record: it is given with `--api-server`, else that half is off.
@@ -232,12 +232,17 @@ pub fn syscall(c: &ContainerModel, name: &str, bpf_command: Option<&str>) -> Rul
     let Some(p) = &c.process else { return out };
     if !p.syscalls.contains(name) {
         out.insert(Rule::R0003);
-        let loads = bpf_command.is_none_or(|cmd| cmd == "BPF_PROG_LOAD" || cmd == "5");
-        if name == "bpf" && loads {
+        if name == "bpf" && bpf_loads(bpf_command) {
             out.insert(Rule::R0009);
         }
     }
     out
+}
+
+/// Whether a `bpf` call with `command` (unknown: `None`) loads a program,
+/// which is what R0009 looks for (`event.cmd == 5`).
+pub fn bpf_loads(command: Option<&str>) -> bool {
+    command.is_none_or(|cmd| cmd == "BPF_PROG_LOAD" || cmd == "5")
 }
 
 /// R0004 for one capability check.

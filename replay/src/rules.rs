@@ -99,7 +99,7 @@ impl Rule {
             .find(|r| r.id().eq_ignore_ascii_case(id.trim()))
     }
 
-    fn bit(self) -> u16 {
+    const fn bit(self) -> u16 {
         1 << (self as u16)
     }
 
@@ -168,7 +168,7 @@ impl RuleSet {
     pub const ALL: RuleSet = RuleSet((1 << Rule::ALL.len()) - 1);
 
     /// The set of one rule.
-    pub fn of(rule: Rule) -> RuleSet {
+    pub const fn of(rule: Rule) -> RuleSet {
         RuleSet(rule.bit())
     }
 

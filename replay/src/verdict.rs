@@ -25,6 +25,7 @@ pub const NO_PROFILE: u16 = 1 << 14;
 pub const OTHER_WORKLOAD: u16 = 1 << 15;
 /// The bits that are rules.
 pub const RULES: u16 = RuleSet::ALL.0;
+const R0009: u16 = RuleSet::of(crate::Rule::R0009).0;
 
 const UNSET: u16 = carry::UNKNOWN;
 /// Evaluation codes of kinds: below `FAST` an index into the tables.
@@ -387,7 +388,12 @@ impl<'a> Evaluator<'a> {
         for &i in &alerting {
             let i = i as usize;
             let slot = self.slot(rows, i).unwrap_or(0);
-            let v = out[start + i];
+            let mut v = out[start + i];
+            // Syscall verdicts are kept per name, where `bpf` counts as a
+            // program load; the row's command says whether it is one.
+            if v & R0009 != 0 && !eval::bpf_loads(rows.argv.first(i)) {
+                v &= !R0009;
+            }
             out[start + i] = if self.looked_up_wrongly(rows, i) {
                 0
             } else {

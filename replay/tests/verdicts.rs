@@ -26,10 +26,11 @@ fn reference(c: &Candidate, opts: &EvalOptions, rows: &Rows, i: usize) -> u16 {
     let semantics = opts.semantics;
     let none = RuleSet::EMPTY;
     let raw = match rows.kind.get(i).and_then(Kind::parse) {
-        Some(Kind::Syscall) => rows
-            .syscall
-            .get(i)
-            .map_or(none, |s| eval::syscall(m, s, None)),
+        Some(Kind::Syscall) => rows.syscall.get(i).map_or(none, |s| {
+            let argv = rows.argv.get(i);
+            let command = argv.as_ref().and_then(|a| a.first()).map(String::as_str);
+            eval::syscall(m, s, command)
+        }),
         Some(Kind::Open) => rows.path.get(i).map_or(none, |p| {
             let flags = rows
                 .flags
@@ -231,4 +232,51 @@ spec:
     // b's execs (R0001, with R0007 under kubectl) and both workloads'
     // opens of /etc/other.conf.
     assert_eq!(alerts, 1500 + 1500);
+}
+
+/// `bpf` rows name their command in argv: against a profile without
+/// `bpf`, every call is an unexpected syscall (R0003) and only program
+/// loads, or calls whose command is unknown, are R0009.
+#[test]
+fn r0009_fires_on_program_loads_only() {
+    use bob_trace::{Environment, Event, Source, TraceWriter};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: spdx.softwarecomposition.kubescape.io/v1beta1\n\
+         kind: ContainerProfile\nmetadata: {name: p}\n\
+         spec: {syscalls: [read]}\n",
+    )
+    .unwrap();
+    let candidate = Candidate::load(&path.display().to_string()).unwrap();
+    let env = Arc::new(Environment::default());
+    let mut w = TraceWriter::create(&dir.path().join("ds"), Source::Capture, "t").unwrap();
+    let commands = [
+        Some("BPF_MAP_CREATE"),
+        Some("BPF_PROG_LOAD"),
+        None,
+        Some("BPF_OBJ_GET"),
+    ];
+    for n in 0..400 {
+        let mut e = Event::new(Kind::Syscall, env.clone());
+        e.container.name = Some("p".into());
+        e.process.comm = Some("loader".into());
+        e.syscall = Some(if n % 5 == 4 { "read" } else { "bpf" }.into());
+        e.argv = commands[n % 4].map(|c| vec![c.to_owned()]);
+        w.write(e).unwrap();
+    }
+    w.finish().unwrap();
+    let files = open_dataset(&dir.path().join("ds")).unwrap();
+    let candidates = [candidate];
+    compare(&files, &candidates, EvalOptions::default());
+    let (boards, _) = bob_replay::replay(&files, &candidates, &ReplayOptions::default()).unwrap();
+    let by_rule = &boards[0].alerts_by_rule;
+    // Rows n with n % 5 != 4 call bpf; of those, n % 4 == 1 or 2 load.
+    let bpf = (0..400).filter(|n| n % 5 != 4);
+    let loads = bpf.clone().filter(|n| n % 4 == 1 || n % 4 == 2).count() as u64;
+    assert_eq!(by_rule.get("R0003"), Some(&(bpf.count() as u64)));
+    assert_eq!(by_rule.get("R0009"), Some(&loads));
+    assert!(loads > 0 && loads < 320, "{loads}");
 }

@@ -163,6 +163,7 @@ pub struct Event {
     pub scenario: Option<String>,
     pub path: Option<String>,
     pub flags: Option<Vec<String>>,
+    /// Exec: the arguments, argv[0] included. Syscall `bpf`: its command.
     pub argv: Option<Vec<String>>,
     pub argv_truncated: Option<bool>,
     pub syscall: Option<String>,
