@@ -10,10 +10,10 @@
  *
  * Everything about syscalls is taken at one hook, `sys_exit`, where the
  * arguments are still in the saved registers and the result is known:
- * every syscall is counted, per process and number (and per command for
- * bpf), in a per-CPU hash (`syscalls`) that user space reads at the end,
- * and the few syscalls that make a record (opens, connect, accept, bind,
- * listen, UDP sends to the DNS port) are decoded there. Records go to one bounded ring buffer
+ * every syscall is counted, per process and number (and per command
+ * for bpf), in a per-CPU hash (`syscalls`) that user space reads at the
+ * end, and the few syscalls that make a record (opens, connect, accept,
+ * bind, listen, UDP sends to the DNS port) are decoded there. Records go to one bounded ring buffer
  * (`events`); opens, network rows, DNS queries and capability checks that
  * repeat are merged (`dedup`) so that a storm costs a counter increment,
  * not a record. A record that finds the ring full is counted in `drops`,
@@ -105,10 +105,14 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!is_traced(tgid))
 		return 0;
 	nr = (__u32)BPF_CORE_READ(regs, orig_ax);
-	if (nr == NR_bpf)
+	if (nr == NR_bpf) {
+		__u32 cmd = (__u32)BPF_CORE_READ(regs, di);
+
+		/* Any command the kernel rejects shares one key: a loop over
+		 * command numbers must not fill the table. */
 		count_syscall(tgid, BOB_SYS_BPF_CMD |
-				    ((__u32)BPF_CORE_READ(regs, di) & 0xffff));
-	else
+				    (cmd < BOB_BPF_CMD_LIMIT ? cmd : BOB_BPF_CMD_INVALID));
+	} else
 		count_syscall(tgid, nr);
 	switch (nr) {
 	case NR_open:

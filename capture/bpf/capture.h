@@ -127,8 +127,11 @@ struct bob_sys_key {
 	__u32 pid;
 	__u32 nr;	/* the number; for bpf, BOB_SYS_BPF_CMD | its command */
 };
-/* bpf(2) is counted per command: R0009 fires on BPF_PROG_LOAD only. */
+/* bpf(2) is counted per command: R0009 fires on BPF_PROG_LOAD only.
+ * Commands from BOB_BPF_CMD_LIMIT up are all BOB_BPF_CMD_INVALID. */
 #define BOB_SYS_BPF_CMD 0x80000000u
+#define BOB_BPF_CMD_LIMIT 64
+#define BOB_BPF_CMD_INVALID 0xffff
 
 struct bob_sys_val {
 	__u64 count;

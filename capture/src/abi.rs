@@ -149,6 +149,9 @@ pub struct Exit {
 /// `BOB_SYS_BPF_CMD`: in [`SysKey::nr`], a `bpf` call whose command is
 /// in the low 16 bits.
 pub const SYS_BPF_CMD: u32 = 0x8000_0000;
+/// `BOB_BPF_CMD_INVALID`: the command of a `bpf` call whose command is
+/// `BOB_BPF_CMD_LIMIT` (64) or more, which the kernel rejects.
+pub const BPF_CMD_INVALID: u32 = 0xffff;
 
 /// `struct bob_sys_key`.
 #[repr(C)]

@@ -439,9 +439,13 @@ const BPF_COMMANDS: [&str; 38] = [
     "BPF_PROG_STREAM_READ_BY_FD",
 ];
 
-/// The name of `bpf` command `cmd`, or its number when newer than this
-/// table.
+/// The name of `bpf` command `cmd` as the kernel side counts it: its
+/// number when newer than this table, `invalid` for any command of 64 or
+/// more (the kernel rejects them).
 pub fn bpf_command(cmd: u32) -> std::borrow::Cow<'static, str> {
+    if cmd == crate::abi::BPF_CMD_INVALID {
+        return std::borrow::Cow::Borrowed("invalid");
+    }
     match BPF_COMMANDS.get(cmd as usize) {
         Some(name) => std::borrow::Cow::Borrowed(name),
         None => std::borrow::Cow::Owned(cmd.to_string()),
@@ -474,5 +478,6 @@ mod tests {
         assert_eq!(bpf_command(5), "BPF_PROG_LOAD");
         assert_eq!(bpf_command(37), "BPF_PROG_STREAM_READ_BY_FD");
         assert_eq!(bpf_command(38), "38");
+        assert_eq!(bpf_command(crate::abi::BPF_CMD_INVALID), "invalid");
     }
 }

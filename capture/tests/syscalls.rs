@@ -48,12 +48,14 @@ fn writes_are_counted_exactly() {
 }
 
 /// bpf(2) is counted per command, and the command is written in argv:
-/// R0009 fires on program loads only. Both calls fail (no attributes), but
-/// the syscall was made, which is what node-agent sees too.
+/// R0009 fires on program loads only. Every call fails (no attributes),
+/// but the syscall was made, which is what node-agent sees too. A command
+/// the kernel rejects for its number is counted apart, not as a load.
 #[test]
 fn bpf_calls_are_counted_per_command() {
     let dir = tempfile::tempdir().unwrap();
-    let script = "syscall(321, 5, 0, 0); syscall(321, 5, 0, 0); syscall(321, 0, 0, 0);";
+    let script = "syscall(321, 5, 0, 0); syscall(321, 5, 0, 0); syscall(321, 0, 0, 0); \
+                  syscall(321, 0x10005, 0, 0); syscall(321, 99, 0, 0);";
     let (summary, rows) = capture(options(dir.path(), &["perl", "-e", script]));
     assert_no_drops(&summary);
     let perl = of_kind(&rows, "exec")
@@ -72,6 +74,7 @@ fn bpf_calls_are_counted_per_command() {
         [
             (vec!["BPF_MAP_CREATE".to_owned()], 1),
             (vec!["BPF_PROG_LOAD".to_owned()], 2),
+            (vec!["invalid".to_owned()], 2),
         ]
     );
 }

@@ -23,6 +23,9 @@ pub const UNKNOWN: u16 = u16::MAX;
 const MAX_PATHS: usize = 1 << 18;
 /// Bytes of path strings carried before the carry starts over.
 const MAX_BYTES: usize = 1 << 26;
+/// Verdicts (paths times slots) carried before the carry starts over: a
+/// candidate of many containers keeps fewer paths.
+const MAX_VERDICTS: usize = 1 << 22;
 
 /// Verdicts by (path, slot).
 #[derive(Default)]
@@ -170,7 +173,10 @@ impl PathCarry {
         let entry = match self.find(path, h) {
             Some(e) => e,
             None => {
-                if self.ends.len() >= MAX_PATHS || self.bytes.len() + path.len() > MAX_BYTES {
+                if self.ends.len() >= MAX_PATHS
+                    || self.bytes.len() + path.len() > MAX_BYTES
+                    || self.verdicts.len() + self.slots > MAX_VERDICTS
+                {
                     *self = PathCarry::new(self.slots);
                 }
                 self.append(path, h)
@@ -252,6 +258,20 @@ mod tests {
             assert_eq!(k % 2, 0);
             assert_eq!(c.verdicts(e as u32), &[UNKNOWN, 4]);
         }
+    }
+
+    #[test]
+    fn many_slots_keep_fewer_paths() {
+        let slots = 1 << 12;
+        let mut c = PathCarry::new(slots);
+        for i in 0..3000 {
+            c.insert(&format!("/etc/{i}"), i % slots, 1);
+            assert!(c.verdicts.len() <= MAX_VERDICTS);
+        }
+        // It started over: the last paths are kept, the first are not.
+        assert_eq!(c.get("/etc/2999", 2999 % slots), Some(1));
+        assert_eq!(c.get("/etc/0", 0), None);
+        assert_eq!(c.ends.len() * slots, c.verdicts.len());
     }
 
     #[test]

@@ -116,7 +116,11 @@ pub struct RegressSink {
 fn what(rows: &Rows, i: usize) -> (String, String) {
     let kind = rows.kind.get(i).unwrap_or("").to_owned();
     let w = match Kind::parse(&kind) {
-        Some(Kind::Syscall) => rows.syscall.get(i).unwrap_or("").to_owned(),
+        Some(Kind::Syscall) => match (rows.syscall.get(i), rows.argv.first(i)) {
+            // bpf rows differ by command (R0009 is for loads only).
+            (Some(name), Some(command)) => format!("{name} {command}"),
+            (name, _) => name.unwrap_or("").to_owned(),
+        },
         Some(Kind::Open) => rows.path.get(i).unwrap_or("").to_owned(),
         Some(Kind::Exec) => {
             let path = rows.path.get(i).or_else(|| rows.exe.get(i)).unwrap_or("");

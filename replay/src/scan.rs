@@ -61,8 +61,9 @@ pub struct Position {
     pub offset: usize,
 }
 
-/// Receives verdicts. `batch` runs on worker threads; `merge` runs on the
-/// caller's thread, in dataset order.
+/// Receives verdicts. `batch`, and `seal` once a row group's batches are
+/// done, run on worker threads; `merge` runs on the caller's thread, in
+/// dataset order, while the workers wait.
 pub trait Sink: Sync {
     /// The partial result of one row group.
     type Part: Send;

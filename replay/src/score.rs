@@ -372,7 +372,9 @@ impl Sink for ScoreSink {
     }
 
     fn merge(&mut self, parts: Vec<PartScore>) -> Result<(), ReplayError> {
-        for ((_, acc), p) in self.boards.iter_mut().zip(parts) {
+        for ((_, acc), mut p) in self.boards.iter_mut().zip(parts) {
+            // Empty after `seal`; a driver that does not seal loses nothing.
+            p.keys.flush(&mut p.distinct);
             acc.events += p.events;
             acc.evaluated += p.evaluated;
             acc.other_workload += p.other_workload;

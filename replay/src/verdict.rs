@@ -128,7 +128,7 @@ const PREFILL_MAX: usize = 1 << 14;
 
 thread_local! {
     /// The carried open verdicts of this thread: the scan they belong to
-    /// and one map per candidate. Dictionary keys change from row group to
+    /// and one table per candidate. Dictionary keys change from row group to
     /// row group, paths do not: without this every row group would search
     /// the profile again for each of its thousands of watched paths.
     static CARRY: std::cell::RefCell<(u64, Vec<PathCarry>)> =
