@@ -228,6 +228,10 @@ static __always_inline void count_syscall(__u32 tgid, __u32 nr)
 
 	v = bpf_map_lookup_elem(&syscalls, &key);
 	if (v) {
+		/* The key may exist from another CPU: this CPU's slot is then
+		 * zero, and its first call is now. */
+		if (v->count == 0)
+			v->first = now;
 		v->count += 1;
 		v->last = now;
 		return;

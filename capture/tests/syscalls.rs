@@ -78,3 +78,39 @@ fn bpf_calls_are_counted_per_command() {
         ]
     );
 }
+
+/// A process that moves to another CPU counts its syscalls in that CPU's
+/// slot of the per-CPU table too. Each row's first call is the earliest
+/// that any slot saw, within the capture: never an unset slot's zero,
+/// which would read as the machine's boot time.
+#[test]
+fn a_process_moved_between_cpus_keeps_its_first_times() {
+    let dir = tempfile::tempdir().unwrap();
+    // The shell pins itself to CPU 0, then to CPU 1 (the machines this runs
+    // on have two), and makes the same calls on each.
+    let script = "taskset -pc 0 $$ >/dev/null; /bin/true; /bin/true; \
+                  taskset -pc 1 $$ >/dev/null; /bin/true; /bin/true";
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as i64
+    };
+    let start = now();
+    let (summary, rows) = capture(options(dir.path(), &["sh", "-c", script]));
+    let end = now();
+    assert_no_drops(&summary);
+    let syscalls = of_kind(&rows, "syscall");
+    assert!(syscalls.len() > 10, "{} syscall rows", syscalls.len());
+    // A second of slack for the clock conversion.
+    let window = (start - 1_000_000_000)..(end + 1_000_000_000);
+    for r in syscalls {
+        let first = r.first_seen.unwrap();
+        assert!(
+            window.contains(&first),
+            "{:?} of pid {:?}: first call at {first}, capture from {start} to {end}",
+            r.syscall,
+            r.pid
+        );
+    }
+}
