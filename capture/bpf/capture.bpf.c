@@ -105,6 +105,12 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!is_traced(tgid))
 		return 0;
 	nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+	/* rt_sigreturn restores the signal frame and with it sets orig_ax to
+	 * -1, so that the return is not taken for a syscall to restart: at
+	 * sys_exit, -1 is rt_sigreturn (or, rarely, a syscall a tracer
+	 * cancelled). */
+	if (nr == (__u32)-1)
+		nr = NR_rt_sigreturn;
 	if (nr == NR_bpf) {
 		__u32 cmd = (__u32)BPF_CORE_READ(regs, di);
 

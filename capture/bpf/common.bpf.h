@@ -214,6 +214,7 @@ static __always_inline bool merge(struct bob_header *h, __u64 key)
 #define NR_chdir 80
 #define NR_fchdir 81
 #define NR_bpf 321
+#define NR_rt_sigreturn 15
 
 #define AT_FDCWD -100
 #define CREAT_FLAGS 01101	/* O_CREAT | O_WRONLY | O_TRUNC */

@@ -407,7 +407,7 @@ impl Decoder {
         e.run = self.identity.run.clone();
         e.class = self.identity.class;
         e.scenario = self.identity.scenario.clone();
-        if nr & abi::SYS_BPF_CMD != 0 {
+        if nr & !0xffff == abi::SYS_BPF_CMD {
             // The kernel counts bpf per command; the command goes where a
             // syscall's decoded arguments go, in argv.
             e.syscall = Some("bpf".to_owned());

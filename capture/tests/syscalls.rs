@@ -114,3 +114,30 @@ fn a_process_moved_between_cpus_keeps_its_first_times() {
         );
     }
 }
+
+/// A signal handler returns through rt_sigreturn, which the kernel reports
+/// at sys_exit with its number cleared (-1): it is written as rt_sigreturn,
+/// as profiles recorded by node-agent list it, not as a syscall numbered
+/// 4294967295.
+#[test]
+fn returns_from_signal_handlers_are_rt_sigreturn() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "$SIG{USR1} = sub {}; kill 'USR1', $$ for 1..3;";
+    let (summary, rows) = capture(options(dir.path(), &["perl", "-e", script]));
+    assert_no_drops(&summary);
+    let perl = of_kind(&rows, "exec")
+        .iter()
+        .find(|r| r.comm.as_deref() == Some("perl"))
+        .unwrap()
+        .pid;
+    let names: Vec<&str> = of_kind(&rows, "syscall")
+        .into_iter()
+        .filter(|r| r.pid == perl)
+        .filter_map(|r| r.syscall.as_deref())
+        .collect();
+    assert!(names.contains(&"rt_sigreturn"), "{names:?}");
+    assert!(
+        names.iter().all(|n| !n.starts_with("syscall_")),
+        "{names:?}"
+    );
+}
