@@ -107,10 +107,16 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	nr = (__u32)BPF_CORE_READ(regs, orig_ax);
 	/* rt_sigreturn restores the signal frame and with it sets orig_ax to
 	 * -1, so that the return is not taken for a syscall to restart: at
-	 * sys_exit, -1 is rt_sigreturn (or, rarely, a syscall a tracer
-	 * cancelled). */
+	 * sys_exit, -1 is taken for rt_sigreturn. It is also what a program's
+	 * own syscall(-1), a call a tracer skipped (seccomp RET_TRACE, fault
+	 * injection) and the 32-bit sigreturns leave, all rare. Numbers that
+	 * are no syscall share one key, so that a program trying many cannot
+	 * fill the table, nor pass for a bpf command (BOB_SYS_BPF_CMD). */
 	if (nr == (__u32)-1)
 		nr = NR_rt_sigreturn;
+	else if (nr >= BOB_NR_LIMIT &&
+		 (nr < BOB_X32_BIT || nr >= BOB_X32_BIT + BOB_NR_LIMIT))
+		nr = BOB_NR_INVALID;
 	if (nr == NR_bpf) {
 		__u32 cmd = (__u32)BPF_CORE_READ(regs, di);
 

@@ -127,6 +127,11 @@ struct bob_sys_key {
 	__u32 pid;
 	__u32 nr;	/* the number; for bpf, BOB_SYS_BPF_CMD | its command */
 };
+/* Syscall numbers from BOB_NR_LIMIT up (x32's, BOB_X32_BIT + n, aside)
+ * are no syscall: they are all counted as BOB_NR_INVALID. */
+#define BOB_NR_LIMIT 1024
+#define BOB_X32_BIT 0x40000000u
+#define BOB_NR_INVALID 0x7fffffffu
 /* bpf(2) is counted per command: R0009 fires on BPF_PROG_LOAD only.
  * Commands from BOB_BPF_CMD_LIMIT up are all BOB_BPF_CMD_INVALID. */
 #define BOB_SYS_BPF_CMD 0x80000000u

@@ -221,25 +221,44 @@ static __always_inline bool merge(struct bob_header *h, __u64 key)
 #define S_IFMT 0170000
 #define S_IFSOCK 0140000
 
+/* One more call in this CPU's slot of a key. The key may have been made
+ * on another CPU: this slot is then zero, and its first call is now.
+ * `first` is stored before `count`, so that user space, which may read the
+ * map while calls go on, never sees a count without its first time. */
+static __always_inline void count_in(struct bob_sys_val *v, __u64 now)
+{
+	if (v->count == 0)
+		v->first = now;
+	asm volatile("" ::: "memory");
+	v->count += 1;
+	v->last = now;
+}
+
 static __always_inline void count_syscall(__u32 tgid, __u32 nr)
 {
 	struct bob_sys_key key = { .pid = tgid, .nr = nr };
 	struct bob_sys_val *v;
 	__u64 now = bpf_ktime_get_ns();
+	long err;
 
 	v = bpf_map_lookup_elem(&syscalls, &key);
 	if (v) {
-		/* The key may exist from another CPU: this CPU's slot is then
-		 * zero, and its first call is now. */
-		if (v->count == 0)
-			v->first = now;
-		v->count += 1;
-		v->last = now;
+		count_in(v, now);
 		return;
 	}
 	struct bob_sys_val fresh = { .count = 1, .first = now, .last = now };
 
-	if (bpf_map_update_elem(&syscalls, &key, &fresh, BPF_NOEXIST))
+	err = bpf_map_update_elem(&syscalls, &key, &fresh, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		/* Another thread of the process made the key on another CPU
+		 * since the lookup. */
+		v = bpf_map_lookup_elem(&syscalls, &key);
+		if (v) {
+			count_in(v, now);
+			return;
+		}
+	}
+	if (err)
 		count_drop(BOB_DROP_SYSCALLS);
 }
 

@@ -146,6 +146,10 @@ pub struct Exit {
     pub pad: u32,
 }
 
+/// `BOB_NR_INVALID`: in [`SysKey::nr`], calls with a number that is no
+/// syscall (they failed with `ENOSYS`).
+pub const NR_INVALID: u32 = 0x7fff_ffff;
+
 /// `BOB_SYS_BPF_CMD`: in [`SysKey::nr`], a `bpf` call whose command is
 /// in the low 16 bits.
 pub const SYS_BPF_CMD: u32 = 0x8000_0000;

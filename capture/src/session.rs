@@ -351,8 +351,16 @@ fn finish_maps(
         };
         for v in per_cpu.iter().filter(|v| v.count > 0) {
             total.count += v.count;
-            total.first = total.first.min(v.first);
+            // A slot read while its first call is being counted (the
+            // programs stay attached in cgroup mode) may not show its
+            // first time yet: the other slots, or its last, tell.
+            if v.first != 0 {
+                total.first = total.first.min(v.first);
+            }
             total.last = total.last.max(v.last);
+        }
+        if total.first == u64::MAX {
+            total.first = total.last;
         }
         if total.count > 0 {
             rows.push((key, total));

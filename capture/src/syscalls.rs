@@ -452,8 +452,12 @@ pub fn bpf_command(cmd: u32) -> std::borrow::Cow<'static, str> {
     }
 }
 
-/// The name of syscall `nr`, or `syscall_<nr>` when this table lacks it.
+/// The name of syscall `nr`, or `syscall_<nr>` when this table lacks it,
+/// `syscall_invalid` for the key of numbers that are no syscall.
 pub fn name(nr: u32) -> std::borrow::Cow<'static, str> {
+    if nr == crate::abi::NR_INVALID {
+        return std::borrow::Cow::Borrowed("syscall_invalid");
+    }
     match TABLE.binary_search_by_key(&nr, |&(n, _)| n) {
         Ok(i) => std::borrow::Cow::Borrowed(TABLE[i].1),
         Err(_) => std::borrow::Cow::Owned(format!("syscall_{nr}")),
@@ -474,6 +478,7 @@ mod tests {
         assert_eq!(name(462), "mseal");
         assert_eq!(name(9999), "syscall_9999");
         assert_eq!(name(321), "bpf");
+        assert_eq!(name(crate::abi::NR_INVALID), "syscall_invalid");
         assert_eq!(bpf_command(0), "BPF_MAP_CREATE");
         assert_eq!(bpf_command(5), "BPF_PROG_LOAD");
         assert_eq!(bpf_command(37), "BPF_PROG_STREAM_READ_BY_FD");

@@ -85,11 +85,20 @@ fn bpf_calls_are_counted_per_command() {
 /// which would read as the machine's boot time.
 #[test]
 fn a_process_moved_between_cpus_keeps_its_first_times() {
+    let cpus = allowed_cpus();
+    assert!(
+        cpus.len() >= 2,
+        "this test needs two CPUs to move a process between, has {cpus:?}"
+    );
     let dir = tempfile::tempdir().unwrap();
-    // The shell pins itself to CPU 0, then to CPU 1 (the machines this runs
-    // on have two), and makes the same calls on each.
-    let script = "taskset -pc 0 $$ >/dev/null; /bin/true; /bin/true; \
-                  taskset -pc 1 $$ >/dev/null; /bin/true; /bin/true";
+    // The shell pins itself to one CPU, then to another, and makes the
+    // same calls on each; a failed move fails the run.
+    let script = format!(
+        "set -e; taskset -pc {a} $$ >/dev/null; /bin/true; /bin/true; \
+         taskset -pc {b} $$ >/dev/null; /bin/true; /bin/true",
+        a = cpus[0],
+        b = cpus[1]
+    );
     let now = || {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -97,9 +106,14 @@ fn a_process_moved_between_cpus_keeps_its_first_times() {
             .as_nanos() as i64
     };
     let start = now();
-    let (summary, rows) = capture(options(dir.path(), &["sh", "-c", script]));
+    let (summary, rows) = capture(options(dir.path(), &["sh", "-c", &script]));
     let end = now();
     assert_no_drops(&summary);
+    assert!(
+        summary.status.is_some_and(|s| s.success()),
+        "{:?}",
+        summary.status
+    );
     let syscalls = of_kind(&rows, "syscall");
     assert!(syscalls.len() > 10, "{} syscall rows", syscalls.len());
     // A second of slack for the clock conversion.
@@ -115,10 +129,29 @@ fn a_process_moved_between_cpus_keeps_its_first_times() {
     }
 }
 
+/// The CPUs this process may run on (`Cpus_allowed_list` of
+/// /proc/self/status: `0-1`, `0,2-3`).
+fn allowed_cpus() -> Vec<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let list = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+        .unwrap()
+        .trim();
+    let mut cpus = Vec::new();
+    for part in list.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => cpus.extend(a.parse::<u32>().unwrap()..=b.parse().unwrap()),
+            None => cpus.push(part.parse().unwrap()),
+        }
+    }
+    cpus
+}
+
 /// A signal handler returns through rt_sigreturn, which the kernel reports
 /// at sys_exit with its number cleared (-1): it is written as rt_sigreturn,
-/// as profiles recorded by node-agent list it, not as a syscall numbered
-/// 4294967295.
+/// one per handled signal, as profiles recorded by node-agent list it.
+/// (Before, the -1 came out as a `bpf` row or a `syscall_<n>` row.)
 #[test]
 fn returns_from_signal_handlers_are_rt_sigreturn() {
     let dir = tempfile::tempdir().unwrap();
@@ -130,14 +163,39 @@ fn returns_from_signal_handlers_are_rt_sigreturn() {
         .find(|r| r.comm.as_deref() == Some("perl"))
         .unwrap()
         .pid;
-    let names: Vec<&str> = of_kind(&rows, "syscall")
+    let calls: Vec<(&str, u64)> = of_kind(&rows, "syscall")
         .into_iter()
         .filter(|r| r.pid == perl)
-        .filter_map(|r| r.syscall.as_deref())
+        .filter_map(|r| Some((r.syscall.as_deref()?, r.count)))
         .collect();
-    assert!(names.contains(&"rt_sigreturn"), "{names:?}");
+    assert!(calls.contains(&("rt_sigreturn", 3)), "{calls:?}");
     assert!(
-        names.iter().all(|n| !n.starts_with("syscall_")),
-        "{names:?}"
+        calls
+            .iter()
+            .all(|(n, _)| *n != "bpf" && !n.starts_with("syscall_")),
+        "{calls:?}"
     );
+}
+
+/// Numbers that are no syscall (they fail with ENOSYS) share one row, so
+/// that a program trying many cannot fill the table, and none of them
+/// passes for a `bpf` command.
+#[test]
+fn numbers_that_are_no_syscall_share_one_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = "syscall(5000); syscall(0x80000005); syscall(99999);";
+    let (summary, rows) = capture(options(dir.path(), &["perl", "-e", script]));
+    assert_no_drops(&summary);
+    let perl = of_kind(&rows, "exec")
+        .iter()
+        .find(|r| r.comm.as_deref() == Some("perl"))
+        .unwrap()
+        .pid;
+    let calls: Vec<(&str, u64)> = of_kind(&rows, "syscall")
+        .into_iter()
+        .filter(|r| r.pid == perl)
+        .filter_map(|r| Some((r.syscall.as_deref()?, r.count)))
+        .collect();
+    assert!(calls.contains(&("syscall_invalid", 3)), "{calls:?}");
+    assert!(calls.iter().all(|(n, _)| *n != "bpf"), "{calls:?}");
 }
