@@ -47,15 +47,9 @@ fn writes_are_counted_exactly() {
     assert!(summary.records < 200, "{} records", summary.records);
 }
 
-/// bpf(2) is counted per command, and the command is written in argv:
-/// R0009 fires on program loads only. Every call fails (no attributes),
-/// but the syscall was made, which is what node-agent sees too. A command
-/// the kernel rejects for its number is counted apart, not as a load.
-#[test]
-fn bpf_calls_are_counted_per_command() {
+/// The syscall rows of `perl -e SCRIPT`, its own and not its children's.
+fn perl_syscalls(script: &str) -> Vec<Row> {
     let dir = tempfile::tempdir().unwrap();
-    let script = "syscall(321, 5, 0, 0); syscall(321, 5, 0, 0); syscall(321, 0, 0, 0); \
-                  syscall(321, 0x10005, 0, 0); syscall(321, 99, 0, 0);";
     let (summary, rows) = capture(options(dir.path(), &["perl", "-e", script]));
     assert_no_drops(&summary);
     let perl = of_kind(&rows, "exec")
@@ -63,9 +57,31 @@ fn bpf_calls_are_counted_per_command() {
         .find(|r| r.comm.as_deref() == Some("perl"))
         .unwrap()
         .pid;
-    let mut bpf: Vec<(Vec<String>, u64)> = of_kind(&rows, "syscall")
-        .into_iter()
-        .filter(|r| r.pid == perl && r.syscall.as_deref() == Some("bpf"))
+    rows.into_iter()
+        .filter(|r| r.kind == "syscall" && r.pid == perl)
+        .collect()
+}
+
+/// (syscall, count) of each row.
+fn names_and_counts(rows: &[Row]) -> Vec<(&str, u64)> {
+    rows.iter()
+        .filter_map(|r| Some((r.syscall.as_deref()?, r.count)))
+        .collect()
+}
+
+/// bpf(2) is counted per command, and the command is written in argv:
+/// R0009 fires on program loads only. Every call fails (no attributes),
+/// but the syscall was made, which is what node-agent sees too. A command
+/// the kernel rejects for its number is counted apart, not as a load.
+#[test]
+fn bpf_calls_are_counted_per_command() {
+    let rows = perl_syscalls(
+        "syscall(321, 5, 0, 0); syscall(321, 5, 0, 0); syscall(321, 0, 0, 0); \
+         syscall(321, 0x10005, 0, 0); syscall(321, 99, 0, 0);",
+    );
+    let mut bpf: Vec<(Vec<String>, u64)> = rows
+        .iter()
+        .filter(|r| r.syscall.as_deref() == Some("bpf"))
         .map(|r| (r.argv.clone().unwrap_or_default(), r.count))
         .collect();
     bpf.sort();
@@ -154,20 +170,8 @@ fn allowed_cpus() -> Vec<u32> {
 /// (Before, the -1 came out as a `bpf` row or a `syscall_<n>` row.)
 #[test]
 fn returns_from_signal_handlers_are_rt_sigreturn() {
-    let dir = tempfile::tempdir().unwrap();
-    let script = "$SIG{USR1} = sub {}; kill 'USR1', $$ for 1..3;";
-    let (summary, rows) = capture(options(dir.path(), &["perl", "-e", script]));
-    assert_no_drops(&summary);
-    let perl = of_kind(&rows, "exec")
-        .iter()
-        .find(|r| r.comm.as_deref() == Some("perl"))
-        .unwrap()
-        .pid;
-    let calls: Vec<(&str, u64)> = of_kind(&rows, "syscall")
-        .into_iter()
-        .filter(|r| r.pid == perl)
-        .filter_map(|r| Some((r.syscall.as_deref()?, r.count)))
-        .collect();
+    let rows = perl_syscalls("$SIG{USR1} = sub {}; kill 'USR1', $$ for 1..3;");
+    let calls = names_and_counts(&rows);
     assert!(calls.contains(&("rt_sigreturn", 3)), "{calls:?}");
     assert!(
         calls
@@ -182,20 +186,8 @@ fn returns_from_signal_handlers_are_rt_sigreturn() {
 /// passes for a `bpf` command.
 #[test]
 fn numbers_that_are_no_syscall_share_one_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let script = "syscall(5000); syscall(0x80000005); syscall(99999);";
-    let (summary, rows) = capture(options(dir.path(), &["perl", "-e", script]));
-    assert_no_drops(&summary);
-    let perl = of_kind(&rows, "exec")
-        .iter()
-        .find(|r| r.comm.as_deref() == Some("perl"))
-        .unwrap()
-        .pid;
-    let calls: Vec<(&str, u64)> = of_kind(&rows, "syscall")
-        .into_iter()
-        .filter(|r| r.pid == perl)
-        .filter_map(|r| Some((r.syscall.as_deref()?, r.count)))
-        .collect();
+    let rows = perl_syscalls("syscall(5000); syscall(0x80000005); syscall(99999);");
+    let calls = names_and_counts(&rows);
     assert!(calls.contains(&("syscall_invalid", 3)), "{calls:?}");
     assert!(calls.iter().all(|(n, _)| *n != "bpf"), "{calls:?}");
 }
