@@ -13,10 +13,10 @@
  * every syscall is counted, per process and number (and per command
  * for bpf), in a per-CPU hash (`syscalls`) that user space reads at the
  * end, and the few syscalls that make a record (opens, connect, accept,
- * bind, listen, UDP sends to the DNS port) are decoded there. Records go to one bounded ring buffer
- * (`events`); opens, network rows, DNS queries and capability checks that
- * repeat are merged (`dedup`) so that a storm costs a counter increment,
- * not a record. A record that finds the ring full is counted in `drops`,
+ * bind, listen, UDP sends to the DNS port) are decoded there. Records go
+ * to one bounded ring buffer (`events`); opens, network rows, DNS
+ * queries and capability checks that repeat are merged (`dedup`) so that
+ * a storm costs a counter increment, not a record. A record that finds the ring full is counted in `drops`,
  * never lost silently.
  *
  * This file holds the programs; the shared maps and helpers are in

@@ -354,10 +354,8 @@ impl Sink for ScoreSink {
     }
 
     fn seal(&self, parts: &mut Vec<PartScore>) {
+        // Outside a pool (no thread index) `merge` flushes the keys.
         let Some(thread) = rayon::current_thread_index() else {
-            for p in parts.iter_mut() {
-                p.keys.flush(&mut p.distinct);
-            }
             return;
         };
         let mut sets = self.shards[thread % self.shards.len()]
