@@ -16,8 +16,8 @@
  * bind, listen, UDP sends to the DNS port) are decoded there. Records go
  * to one bounded ring buffer (`events`); opens, network rows, DNS
  * queries and capability checks that repeat are merged (`dedup`) so that
- * a storm costs a counter increment, not a record. A record that finds the ring full is counted in `drops`,
- * never lost silently.
+ * a storm costs a counter increment, not a record. A record that finds
+ * the ring full is counted in `drops`, never lost silently.
  *
  * This file holds the programs; the shared maps and helpers are in
  * common.bpf.h, the open decoding in open.bpf.h, the network and DNS
